@@ -1,0 +1,50 @@
+namespace Sharpkeras.Callbacks;
+
+/// <summary>
+/// Base class of callbacks (Keras's <c>keras.callbacks.Callback</c>). Override any hook; epochs and batches
+/// are numbered from 0. Epoch-end logs hold "loss", the metrics, "val_*" and "learning_rate"; batch logs
+/// hold the running loss and metrics and are read from the device only when a callback reads them.
+/// </summary>
+public abstract class Callback
+{
+    /// <summary>The model being trained, evaluated or run (set by the trainer).</summary>
+    public Model? Model { get; private set; }
+
+    /// <summary>Training parameters: "epochs", "steps", "verbose".</summary>
+    public IReadOnlyDictionary<string, object?> Params { get; private set; } = new Dictionary<string, object?>();
+
+    /// <summary>Called by the trainer before training (Keras's <c>set_model</c>).</summary>
+    public virtual void SetModel(Model model) => Model = model;
+
+    /// <summary>Called by the trainer with the run's parameters (Keras's <c>set_params</c>).</summary>
+    public virtual void SetParams(IReadOnlyDictionary<string, object?> parameters) => Params = parameters;
+
+    /// <summary>At the start of <c>Fit</c>.</summary>
+    public virtual void OnTrainBegin(IDictionary<string, double> logs) { }
+    /// <summary>At the end of <c>Fit</c>.</summary>
+    public virtual void OnTrainEnd(IDictionary<string, double> logs) { }
+    /// <summary>At the start of an epoch.</summary>
+    public virtual void OnEpochBegin(int epoch, IDictionary<string, double> logs) { }
+    /// <summary>At the end of an epoch, after validation.</summary>
+    public virtual void OnEpochEnd(int epoch, IDictionary<string, double> logs) { }
+    /// <summary>Before a training batch.</summary>
+    public virtual void OnTrainBatchBegin(int batch, IDictionary<string, double> logs) { }
+    /// <summary>After a training batch.</summary>
+    public virtual void OnTrainBatchEnd(int batch, IDictionary<string, double> logs) { }
+    /// <summary>At the start of evaluation (also validation inside Fit).</summary>
+    public virtual void OnTestBegin(IDictionary<string, double> logs) { }
+    /// <summary>At the end of evaluation.</summary>
+    public virtual void OnTestEnd(IDictionary<string, double> logs) { }
+    /// <summary>Before an evaluation batch.</summary>
+    public virtual void OnTestBatchBegin(int batch, IDictionary<string, double> logs) { }
+    /// <summary>After an evaluation batch.</summary>
+    public virtual void OnTestBatchEnd(int batch, IDictionary<string, double> logs) { }
+    /// <summary>At the start of prediction.</summary>
+    public virtual void OnPredictBegin(IDictionary<string, double> logs) { }
+    /// <summary>At the end of prediction.</summary>
+    public virtual void OnPredictEnd(IDictionary<string, double> logs) { }
+    /// <summary>Before a prediction batch.</summary>
+    public virtual void OnPredictBatchBegin(int batch, IDictionary<string, double> logs) { }
+    /// <summary>After a prediction batch.</summary>
+    public virtual void OnPredictBatchEnd(int batch, IDictionary<string, double> logs) { }
+}

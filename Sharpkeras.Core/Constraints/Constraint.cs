@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Constraints;
+
+/// <summary>
+/// A projection applied to a weight after every optimizer step (Keras's <c>keras.constraints</c>).
+/// </summary>
+public abstract class Constraint
+{
+    /// <summary>Returns the projected weight (given and returned in torch layout; pass axes accordingly).</summary>
+    public abstract Tensor Call(Tensor w);
+
+    /// <summary>Resolves "non_neg", "unit_norm", "max_norm", a Constraint, or null.</summary>
+    public static Constraint? Get(object? identifier) => identifier switch
+    {
+        null => null,
+        Constraint c => c,
+        "non_neg" => new NonNeg(),
+        "max_norm" => new MaxNorm(),
+        "unit_norm" => new UnitNorm(),
+        string s => throw new ArgumentException($"Unknown constraint '{s}'. Valid: non_neg, max_norm, unit_norm.", nameof(identifier)),
+        _ => throw new ArgumentException($"Cannot interpret constraint '{identifier}'.", nameof(identifier)),
+    };
+}
+
+/// <summary>Clamps weights to be non-negative.</summary>
+public sealed class NonNeg : Constraint
+{
+    /// <inheritdoc />
+    public override Tensor Call(Tensor w) => w.clamp_min(0);
+}
+
+/// <summary>Limits the norm of each column (over all axes but the last in Keras layout) to <c>maxValue</c>.</summary>
+public sealed class MaxNorm(double maxValue = 2.0, long[]? axis = null) : Constraint
+{
+    private readonly long[] _axis = axis ?? [0];
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor w)
+    {
+        var norms = w.square().sum(_axis, keepdim: true).sqrt();
+        var desired = norms.clamp(0, maxValue);
+        return w * (desired / (norms + Keras.Config.Epsilon));
+    }
+}
+
+/// <summary>Scales weights so each column has unit norm.</summary>
+public sealed class UnitNorm(long[]? axis = null) : Constraint
+{
+    private readonly long[] _axis = axis ?? [0];
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor w) => w / (w.square().sum(_axis, keepdim: true).sqrt() + Keras.Config.Epsilon);
+}

@@ -1,0 +1,13 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras;
+
+/// <summary>Element-type helpers.</summary>
+public static class DTypeExtensions
+{
+    /// <summary>Whether the type is a floating-point type.</summary>
+    public static bool IsFloat(this ScalarType t) => torch.is_floating_point(t);
+
+    /// <summary>Whether the type is complex.</summary>
+    public static bool IsComplexType(this ScalarType t) => t is ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64;
+}

@@ -1,0 +1,86 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sharpkeras;
+
+/// <summary>
+/// A layer weight (Keras's <c>keras.Variable</c>): a TorchSharp <see cref="TorchSharp.Modules.Parameter"/> when trainable,
+/// a registered buffer when not. Layers keep a reference to the variable, never to the tensor,
+/// because <c>Module.to(device)</c> replaces the tensors.
+/// </summary>
+public sealed class KerasVariable
+{
+    internal KerasVariable(Layer owner, string name, long[] kerasShape, bool trainable, Regularizers.Regularizer? regularizer,
+        Constraints.Constraint? constraint, int[]? kerasToTorchPermutation)
+    {
+        Owner = owner;
+        Name = name;
+        KerasShape = kerasShape;
+        Trainable = trainable;
+        Regularizer = regularizer;
+        Constraint = constraint;
+        KerasToTorchPermutation = kerasToTorchPermutation;
+        if (kerasToTorchPermutation != null)
+        {
+            TorchToKerasPermutation = new int[kerasToTorchPermutation.Length];
+            for (int i = 0; i < kerasToTorchPermutation.Length; i++) TorchToKerasPermutation[kerasToTorchPermutation[i]] = i;
+        }
+    }
+
+    /// <summary>The layer that owns this weight.</summary>
+    public Layer Owner { get; }
+
+    /// <summary>The weight's name inside its layer ("kernel", "bias", "moving_mean", …).</summary>
+    public string Name { get; }
+
+    /// <summary>The weight's path: "layer_name/weight_name" (as in Keras's weight files).</summary>
+    public string Path => $"{Owner.Name}/{Name}";
+
+    /// <summary>Shape in Keras's layout (e.g. Conv2D kernel: kh, kw, in, out).</summary>
+    public long[] KerasShape { get; }
+
+    /// <summary>Whether the weight was created trainable (before any freezing of its layer).</summary>
+    public bool DeclaredTrainable { get; internal init; }
+
+    /// <summary>Whether the optimizer updates it (also false when the owning layer is frozen).</summary>
+    public bool Trainable { get; internal set; }
+
+    /// <summary>Penalty added to the loss for this weight, if any.</summary>
+    public Regularizers.Regularizer? Regularizer { get; }
+
+    /// <summary>Constraint applied after each optimizer step, if any.</summary>
+    public Constraints.Constraint? Constraint { get; }
+
+    /// <summary>When the stored (torch) layout differs from Keras's: stored = keras.permute(this).</summary>
+    public int[]? KerasToTorchPermutation { get; }
+
+    internal int[]? TorchToKerasPermutation { get; }
+
+    /// <summary>The live tensor (torch layout), as registered in the owning module.</summary>
+    public Tensor Value { get; internal set; } = null!;
+
+    /// <summary>A copy of the value in Keras's layout, detached, on the CPU.</summary>
+    public Tensor ToKerasLayout()
+    {
+        using var _ = torch.no_grad();
+        var v = Value.detach();
+        if (TorchToKerasPermutation != null) v = v.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
+        return v.to(torch.CPU).contiguous().clone();
+    }
+
+    /// <summary>Assigns a value given in Keras's layout (copied in place; shape checked).</summary>
+    public void Assign(Tensor kerasValue)
+    {
+        ArgumentNullException.ThrowIfNull(kerasValue);
+        if (!kerasValue.shape.SequenceEqual(KerasShape))
+            throw new ArgumentException(
+                $"Weight '{Path}' expects shape ({string.Join(", ", KerasShape)}), got ({string.Join(", ", kerasValue.shape)}).", nameof(kerasValue));
+        using var _ = torch.no_grad();
+        var v = kerasValue;
+        if (KerasToTorchPermutation != null) v = v.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray());
+        Value.copy_(v.to(Value.dtype, Value.device));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"<KerasVariable {Path} shape=({string.Join(", ", KerasShape)}) trainable={Trainable}>";
+}

@@ -1,0 +1,543 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Sharpkeras.Engine;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sharpkeras;
+
+/// <summary>
+/// The base class of every layer (Keras's <c>keras.layers.Layer</c>). A layer is a real TorchSharp
+/// module (<c>parameters()</c>, <c>state_dict()</c>, <c>to(device)</c> work), owns its weights
+/// (<see cref="AddWeight"/>), builds itself lazily from the first input shape (<see cref="Build(int?[])"/>),
+/// and computes its output in <see cref="Call(Tensor, bool)"/>.
+/// </summary>
+/// <remarks>
+/// Override points: <see cref="Build(int?[])"/>, <see cref="Call(Tensor, bool)"/>,
+/// <see cref="ComputeOutputShape(int?[])"/>, <see cref="GetConfig"/>; layers that take a mask override
+/// <see cref="Call(Tensor, bool, Tensor?)"/>, layers with several inputs override
+/// <see cref="Call(Tensor[], bool)"/> and <see cref="ComputeOutputShapes"/>, layers with several
+/// outputs override <see cref="CallMulti"/>.
+/// </remarks>
+public abstract class Layer : nn.Module<Tensor, Tensor>
+{
+    private readonly List<KerasVariable> _variables = new();
+    private readonly List<Layer> _subLayers = new();
+    private readonly List<Tensor> _activityLosses = new();
+    private bool _trainable = true;
+    private bool _subLayersTracked;
+    private static readonly ConditionalWeakTable<Tensor, Tensor> Masks = new();
+
+    /// <summary>Creates a layer.</summary>
+    /// <param name="name">Unique name; by default the snake-case class name with a counter ("dense_1").</param>
+    /// <param name="trainable">Whether the layer's weights are updated by training.</param>
+    /// <param name="inputShape">Optional input shape (batch dimension excluded), for the first layer of a Sequential.</param>
+    /// <param name="dtype">The weights' element type (default <see cref="Keras.Config.FloatX"/>).</param>
+    protected Layer(string? name = null, bool trainable = true, int?[]? inputShape = null, ScalarType? dtype = null)
+        : base("layer")
+    {
+        if (name != null && (name.Length == 0 || name.Contains('.') || name.Contains('/')))
+            throw new ArgumentException($"Layer name must be non-empty and contain no '.' or '/'; got '{name}'.", nameof(name));
+        this.name = name ?? NameScope.Unique(NameScope.ToSnakeCase(GetType().Name));
+        _trainable = trainable;
+        if (inputShape != null)
+        {
+            if (inputShape.Any(d => d is <= 0))
+                throw new ArgumentException($"Layer '{this.name}': inputShape dimensions must be positive or null; got {ShapeUtils.Format(inputShape)}.", nameof(inputShape));
+            DeclaredInputShape = inputShape;
+        }
+        DType = dtype ?? Keras.Config.FloatX;
+    }
+
+    /// <summary>The layer's unique name.</summary>
+    public string Name => name!;
+
+    /// <summary>The element type of the layer's weights and float computations.</summary>
+    public ScalarType DType { get; }
+
+    /// <summary>The input shape given at construction (batch dimension excluded), if any.</summary>
+    public int?[]? DeclaredInputShape { get; }
+
+    /// <summary>Whether <see cref="Build(int?[])"/> has run.</summary>
+    public bool Built { get; protected set; }
+
+    /// <summary>Whether this layer passes masks through unchanged (Keras's <c>supports_masking</c>).</summary>
+    public bool SupportsMasking { get; protected set; }
+
+    /// <summary>Whether integer inputs are kept as they are (e.g. Embedding); otherwise they are cast to <see cref="DType"/>.</summary>
+    protected bool AcceptsIntegerInput { get; set; }
+
+    /// <summary>The symbolic tensors this layer produced when applied in the Functional API (last call).</summary>
+    internal List<Node> InboundNodes { get; } = new();
+
+    /// <summary>The input shape(s) seen at build time, batch dimension included as null.</summary>
+    public int?[]? InputShape { get; private set; }
+
+    /// <summary>The output shape from the build-time input shape, batch dimension as null.</summary>
+    public int?[]? OutputShape { get; protected internal set; }
+
+    /// <summary>
+    /// Whether training updates the weights. Setting false freezes every weight of this layer and its
+    /// sub-layers (they move to <see cref="NonTrainableWeights"/>).
+    /// </summary>
+    public virtual bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            foreach (var v in _variables) ApplyTrainable(v);
+            foreach (var l in _subLayers) l.Trainable = value;
+        }
+    }
+
+    private void ApplyTrainable(KerasVariable v)
+    {
+        if (v.Value is Parameter p)
+        {
+            bool t = _trainable && v.DeclaredTrainable;
+            v.Trainable = t;
+            p.requires_grad = t;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- weights
+
+    /// <summary>
+    /// Creates a weight (Keras's <c>add_weight</c>). Trainable weights are module parameters, non-trainable
+    /// ones are buffers; both are in <c>state_dict()</c>.
+    /// </summary>
+    /// <param name="name">Name inside the layer ("kernel").</param>
+    /// <param name="shape">Shape in Keras's layout.</param>
+    /// <param name="initializer">An initializer alias or object (default "glorot_uniform"; "zeros" for non-trainable).</param>
+    /// <param name="regularizer">An optional regularizer (alias or object).</param>
+    /// <param name="trainable">Whether the optimizer updates it.</param>
+    /// <param name="constraint">An optional constraint.</param>
+    /// <param name="kerasToTorchPermutation">Stored layout = Keras layout permuted by this (e.g. conv kernels).</param>
+    /// <param name="dtype">Element type (default the layer's).</param>
+    public KerasVariable AddWeight(string name, long[] shape, object? initializer = null, object? regularizer = null,
+        bool trainable = true, object? constraint = null, int[]? kerasToTorchPermutation = null, ScalarType? dtype = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Any(d => d < 0))
+            throw new ArgumentException($"Layer '{Name}': weight '{name}' has a negative dimension in ({string.Join(", ", shape)}).", nameof(shape));
+        if (_variables.Any(v => v.Name == name))
+            throw new InvalidOperationException($"Layer '{Name}' already has a weight named '{name}'.");
+        var init = Initializers.Initializer.Get(initializer ?? (trainable ? "glorot_uniform" : "zeros"));
+        var reg = Regularizers.Regularizer.Get(regularizer);
+        var con = Constraints.Constraint.Get(constraint);
+        var v = new KerasVariable(this, name, shape, trainable, reg, con, kerasToTorchPermutation) { DeclaredTrainable = trainable };
+        var device = CurrentDevice ?? Keras.Config.Device;
+        using (torch.no_grad())
+        {
+            var value = init.Call(shape, dtype ?? DType, torch.CPU);
+            if (kerasToTorchPermutation != null) value = value.permute(kerasToTorchPermutation.Select(i => (long)i).ToArray());
+            value = value.contiguous().to(device).DetachFromDisposeScope();
+            if (trainable)
+            {
+                var p = new Parameter(value, requires_grad: _trainable);
+                p.DetachFromDisposeScope();
+                register_parameter(name, p);
+                v.Value = p;
+                v.Trainable = _trainable;
+            }
+            else
+            {
+                register_buffer(name, value);
+                v.Value = value;
+                v.Trainable = false;
+            }
+        }
+        _variables.Add(v);
+        return v;
+    }
+
+    /// <summary>The device of this layer's weights, or null before any weight exists.</summary>
+    internal Device? CurrentDevice => _variables.Count > 0 ? _variables[0].Value.device
+        : _subLayers.Select(l => l.CurrentDevice).FirstOrDefault(d => d != null) ?? _deviceOverride;
+
+    private Device? _deviceOverride;
+
+    /// <summary>This layer's own weights (not its sub-layers').</summary>
+    public IReadOnlyList<KerasVariable> OwnVariables => _variables;
+
+    /// <summary>The direct sub-layers tracked by this layer.</summary>
+    protected internal IReadOnlyList<Layer> SubLayers
+    {
+        get
+        {
+            EnsureSubLayersTracked();
+            return _subLayers;
+        }
+    }
+
+    /// <summary>All weights in Keras's order: own trainable, own non-trainable, then each sub-layer's.</summary>
+    public IReadOnlyList<KerasVariable> Variables
+    {
+        get
+        {
+            var seen = new HashSet<KerasVariable>(ReferenceEqualityComparer.Instance);
+            var list = new List<KerasVariable>();
+            foreach (var v in _variables.Where(v => v.DeclaredTrainable).Concat(_variables.Where(v => !v.DeclaredTrainable)))
+                if (seen.Add(v)) list.Add(v);
+            foreach (var l in SubLayers)
+                foreach (var v in l.Variables)
+                    if (seen.Add(v)) list.Add(v);
+            return list;
+        }
+    }
+
+    /// <summary>The weights the optimizer updates.</summary>
+    public IReadOnlyList<KerasVariable> TrainableWeights => Variables.Where(v => v.Trainable).ToList();
+
+    /// <summary>The weights the optimizer does not update (moving statistics, frozen weights).</summary>
+    public IReadOnlyList<KerasVariable> NonTrainableWeights => Variables.Where(v => !v.Trainable).ToList();
+
+    /// <summary>The weights' values in Keras's order and layout (copies on the CPU).</summary>
+    public List<Tensor> GetWeights() => Variables.Select(v => v.ToKerasLayout()).ToList();
+
+    /// <summary>Sets the weights from values in Keras's order and layout (Dense: kernel then bias).</summary>
+    public void SetWeights(IEnumerable<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var vars = Variables;
+        var list = weights.ToList();
+        if (list.Count != vars.Count)
+            throw new ArgumentException($"Layer '{Name}' expects {vars.Count} weights, got {list.Count}.", nameof(weights));
+        for (int i = 0; i < vars.Count; i++)
+            if (!list[i].shape.SequenceEqual(vars[i].KerasShape))
+                throw new ArgumentException(
+                    $"Layer '{Name}': weight {i} ('{vars[i].Path}') expects shape ({string.Join(", ", vars[i].KerasShape)}), got ({string.Join(", ", list[i].shape)}).",
+                    nameof(weights));
+        for (int i = 0; i < vars.Count; i++) vars[i].Assign(list[i]);
+    }
+
+    /// <summary>The number of scalars in all weights (Keras's <c>count_params</c>).</summary>
+    public long CountParams()
+    {
+        if (!Built && Variables.Count == 0)
+            throw new InvalidOperationException($"Layer '{Name}' is not built yet, so its weights do not exist: call it on an input or give it an inputShape first.");
+        return Variables.Sum(v => v.KerasShape.Aggregate(1L, (a, b) => a * b));
+    }
+
+    /// <summary>Registers a sub-layer so its weights belong to this layer (done automatically for fields of type Layer).</summary>
+    protected internal T TrackLayer<T>(T layer) where T : Layer
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (_subLayers.Contains(layer)) return layer;
+        if (_subLayers.Any(l => l.Name == layer.Name))
+            throw new ArgumentException($"'{Name}' already has a layer named '{layer.Name}': layer names must be unique within a model.", nameof(layer));
+        _subLayers.Add(layer);
+        register_module(layer.Name, layer);
+        return layer;
+    }
+
+    /// <summary>Stops tracking a sub-layer (Sequential.Pop).</summary>
+    internal void UntrackLayer(Layer layer) => _subLayers.Remove(layer);
+
+    private void EnsureSubLayersTracked()
+    {
+        if (_subLayersTracked) return;
+        _subLayersTracked = true;
+        for (var t = GetType(); t != null && t != typeof(Layer); t = t.BaseType)
+        {
+            foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                var val = f.GetValue(this);
+                if (val is Layer l && !ReferenceEquals(l, this)) TrackLayer(l);
+                else if (val is IEnumerable<Layer> ls && val is not Layer)
+                    foreach (var x in ls) if (x != null && !ReferenceEquals(x, this)) TrackLayer(x);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void RegisterComponents()
+    {
+        // Sharpkeras registers weights and sub-layers explicitly; TorchSharp's reflection-based registration is not used.
+    }
+
+    // ----------------------------------------------------------------------------------- build
+
+    /// <summary>Creates the layer's weights for <paramref name="inputShape"/> (batch dimension first, as null).</summary>
+    public virtual void Build(int?[] inputShape) { }
+
+    /// <summary>Builds a layer that takes several inputs. The default handles one input.</summary>
+    public virtual void Build(int?[][] inputShapes)
+    {
+        if (inputShapes.Length == 1) Build(inputShapes[0]);
+    }
+
+    /// <summary>Builds the layer if needed, validating the input shapes first.</summary>
+    internal void EnsureBuilt(int?[][] inputShapes)
+    {
+        if (Built) return;
+        EnsureSubLayersTracked();
+        try
+        {
+            if (inputShapes.Length == 1) Build(inputShapes[0]);
+            else Build(inputShapes);
+        }
+        catch
+        {
+            RemoveWeightsAfterFailedBuild();
+            throw;
+        }
+        InputShape = inputShapes.Length == 1 ? inputShapes[0] : null;
+        Built = true;
+    }
+
+    private void RemoveWeightsAfterFailedBuild()
+    {
+        // A failed build leaves the layer as it was: no half-created weights.
+        foreach (var v in _variables)
+        {
+            if (v.Value is Parameter) _internal_params.Remove(v.Name);
+            else _internal_buffers.Remove(v.Name);
+        }
+        _variables.Clear();
+    }
+
+    // ----------------------------------------------------------------------------------- call
+
+    /// <summary>The layer's computation on one input (the main override point).</summary>
+    public virtual Tensor Call(Tensor inputs, bool training)
+        => throw new NotImplementedException($"Layer '{Name}' ({GetType().Name}) does not implement Call for a single input.");
+
+    /// <summary>The computation with the input's mask (for layers that use masks, e.g. LSTM). Default ignores the mask.</summary>
+    public virtual Tensor Call(Tensor inputs, bool training, Tensor? mask) => Call(inputs, training);
+
+    /// <summary>The computation on several inputs (merging layers, attention). Default handles one input.</summary>
+    public virtual Tensor Call(Tensor[] inputs, bool training)
+    {
+        if (inputs.Length != 1)
+            throw new ArgumentException($"Layer '{Name}' ({GetType().Name}) takes 1 input, got {inputs.Length}.", nameof(inputs));
+        return Call(inputs[0], training);
+    }
+
+    /// <summary>The general computation: several inputs with masks, several outputs (e.g. LSTM with returnState).</summary>
+    public virtual Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
+        => inputs.Length == 1 ? [Call(inputs[0], training, masks?[0])] : [Call(inputs, training)];
+
+    /// <summary>The output mask for one input (default: passed through if <see cref="SupportsMasking"/>, else none).</summary>
+    public virtual Tensor? ComputeMask(Tensor inputs, Tensor? mask) => SupportsMasking ? mask : null;
+
+    /// <summary>The output masks for several inputs/outputs.</summary>
+    public virtual Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
+    {
+        if (inputs.Length == 1)
+        {
+            var m = ComputeMask(inputs[0], masks?[0]);
+            var r = new Tensor?[outputCount];
+            r[0] = m;
+            return r;
+        }
+        return new Tensor?[outputCount];
+    }
+
+    /// <summary>
+    /// Runs the layer on real tensors: builds it on first use (from the input's shape), checks the input,
+    /// and calls <see cref="Call(Tensor, bool)"/>. Masks attached by earlier layers flow through.
+    /// </summary>
+    public Tensor Apply(Tensor x, bool training = false) => ApplyMulti([x], training)[0];
+
+    /// <summary>Runs a layer that takes several inputs on real tensors.</summary>
+    public Tensor Apply(Tensor[] inputs, bool training = false) => ApplyMulti(inputs, training)[0];
+
+    /// <summary>Runs the layer on real tensors and returns every output.</summary>
+    public Tensor[] ApplyMulti(Tensor[] inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length == 0) throw new ArgumentException($"Layer '{Name}' was called with no inputs.", nameof(inputs));
+        var masks = new Tensor?[inputs.Length];
+        bool any = false;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i], $"{nameof(inputs)}[{i}]");
+            if (Masks.TryGetValue(inputs[i], out var m)) { masks[i] = m; any = true; }
+        }
+        var (outs, outMasks) = Invoke(inputs, training, any ? masks : null);
+        for (int i = 0; i < outs.Length; i++)
+            if (outMasks[i] is Tensor om) Masks.AddOrUpdate(outs[i], om);
+        return outs;
+    }
+
+    /// <summary>The mask attached to a tensor by the layer that produced it, if any.</summary>
+    public static Tensor? GetMask(Tensor t) => Masks.TryGetValue(t, out var m) ? m : null;
+
+    /// <summary>Attaches a mask to a tensor (what Keras keeps as <c>_keras_mask</c>).</summary>
+    public static void SetMask(Tensor t, Tensor? mask)
+    {
+        if (mask is null) Masks.Remove(t);
+        else Masks.AddOrUpdate(t, mask);
+    }
+
+    /// <summary>The one place a layer runs: build, input checks and casts, call, masks, activity losses.</summary>
+    internal (Tensor[] outputs, Tensor?[] masks) Invoke(Tensor[] inputs, bool training, Tensor?[]? masks)
+    {
+        if (!Built)
+        {
+            var shapes = inputs.Select(t => ShapeUtils.WithNullBatch(t.shape)).ToArray();
+            if (DeclaredInputShape != null && inputs.Length == 1)
+                ShapeUtils.CheckCompatible(this, DeclaredInputShape, inputs[0].shape);
+            EnsureBuilt(shapes);
+            if (OutputShape == null && inputs.Length == 1 && this is not Model)
+            {
+                try { OutputShape = ComputeOutputShape(shapes[0]); } catch (NotImplementedException) { }
+            }
+        }
+        var cast = new Tensor[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var t = inputs[i];
+            if (t.dtype != DType && (t.dtype.IsFloat() || !AcceptsIntegerInput) && t.dtype != ScalarType.Bool)
+                t = t.to(DType);
+            cast[i] = t;
+        }
+        ValidateInputs(cast);
+        var outs = CallMulti(cast, training, masks);
+        var outMasks = ComputeMasks(cast, masks, outs.Length);
+        return (outs, outMasks);
+    }
+
+    /// <summary>Checks real inputs before <see cref="Call(Tensor, bool)"/> (override to add checks; throw ArgumentException naming the layer).</summary>
+    protected virtual void ValidateInputs(Tensor[] inputs)
+    {
+        if (InputShape != null && inputs.Length == 1) ShapeUtils.CheckCompatible(this, InputShape, inputs[0].shape, skipFirst: true);
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input) => Apply(input, training);
+
+    // ----------------------------------------------------------------------------------- symbolic
+
+    /// <summary>Applies the layer to a symbolic input (Functional API) and returns the symbolic output.</summary>
+    public KerasTensor Apply(KerasTensor input) => ApplyMulti(input)[0];
+
+    /// <summary>Applies the layer to several symbolic inputs (<c>new Add().Apply(a, b)</c>).</summary>
+    public KerasTensor Apply(params KerasTensor[] inputs)
+    {
+        var outs = ApplyMulti(inputs);
+        if (outs.Length != 1)
+            throw new InvalidOperationException($"Layer '{Name}' has {outs.Length} outputs: use ApplyMulti.");
+        return outs[0];
+    }
+
+    /// <summary>Applies the layer to symbolic inputs and returns all its outputs (e.g. LSTM with returnState).</summary>
+    public KerasTensor[] ApplyMulti(params KerasTensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length == 0) throw new ArgumentException($"Layer '{Name}' was applied to no inputs.", nameof(inputs));
+        var shapes = inputs.Select(k => k.Shape).ToArray();
+        if (!Built)
+        {
+            if (DeclaredInputShape != null && inputs.Length == 1)
+                ShapeUtils.CheckCompatible(this, DeclaredInputShape, shapes[0]);
+            EnsureBuilt(shapes);
+        }
+        else if (InputShape != null && inputs.Length == 1)
+            ShapeUtils.CheckCompatible(this, InputShape, shapes[0], skipFirst: true);
+        var outShapes = ComputeOutputShapes(shapes, inputs.Select(i => i.DType).ToArray());
+        var node = new Node(this, inputs, outShapes.Length);
+        var outs = new KerasTensor[outShapes.Length];
+        for (int i = 0; i < outs.Length; i++)
+            outs[i] = new KerasTensor(outShapes[i].shape, outShapes[i].dtype, node, i, inputs.Any(k => k.HasMask) && (SupportsMasking || ProducesMask));
+        node.Outputs = outs;
+        InboundNodes.Add(node);
+        if (OutputShape == null && outs.Length == 1) OutputShape = outs[0].Shape;
+        return outs;
+    }
+
+    /// <summary>Whether this layer creates a mask from its input (Embedding with maskZero).</summary>
+    protected internal virtual bool ProducesMask => false;
+
+    /// <summary>
+    /// The output shape for an input shape (batch first, as null). The default runs the layer once on
+    /// small zero tensors, so custom layers get it for free; catalogue layers compute it directly.
+    /// </summary>
+    public virtual int?[] ComputeOutputShape(int?[] inputShape)
+        => ComputeOutputShapes([inputShape], [DType])[0].shape;
+
+    /// <summary>The output shapes and types for several inputs (default: run on small zero tensors).</summary>
+    public virtual (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
+    {
+        if (inputShapes.Length == 1 && IsOverridden(nameof(ComputeOutputShape), typeof(int?[])))
+            return [(ComputeOutputShape(inputShapes[0]), OutputDType(inputTypes[0]))];
+        return ShapeUtils.InferByRunning(this, inputShapes, inputTypes);
+    }
+
+    /// <summary>The output element type for a float or integer input (default: the layer's type).</summary>
+    protected virtual ScalarType OutputDType(ScalarType inputType) => DType;
+
+    private bool IsOverridden(string method, params Type[] args)
+    {
+        var m = GetType().GetMethod(method, BindingFlags.Instance | BindingFlags.Public, args);
+        return m != null && m.DeclaringType != typeof(Layer);
+    }
+
+    // ----------------------------------------------------------------------------------- losses
+
+    /// <summary>Adds a loss computed during <see cref="Call(Tensor, bool)"/> (activity regularization); collected by the trainer each step.</summary>
+    public void AddLoss(Tensor loss) => _activityLosses.Add(loss);
+
+    /// <summary>Takes (and clears) the activity losses added during the last forward pass, this layer's and its sub-layers'.</summary>
+    internal IEnumerable<Tensor> DrainActivityLosses()
+    {
+        var list = new List<Tensor>(_activityLosses);
+        _activityLosses.Clear();
+        foreach (var l in SubLayers) list.AddRange(l.DrainActivityLosses());
+        return list;
+    }
+
+    /// <summary>The sum of the weight-regularization penalties of this layer and its sub-layers, or null.</summary>
+    internal Tensor? RegularizationLoss()
+    {
+        Tensor? total = null;
+        foreach (var v in Variables)
+        {
+            if (v.Regularizer == null || !v.Trainable) continue;
+            var w = v.TorchToKerasPermutation == null ? v.Value : v.Value.permute(v.TorchToKerasPermutation.Select(i => (long)i).ToArray());
+            var p = v.Regularizer.Call(w);
+            total = total is null ? p : total + p;
+        }
+        return total;
+    }
+
+    // ----------------------------------------------------------------------------------- config
+
+    /// <summary>The constructor arguments that rebuild this layer (Keras's <c>get_config</c>); subclasses add theirs.</summary>
+    public virtual Dictionary<string, object?> GetConfig()
+    {
+        var c = new Dictionary<string, object?> { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = DTypeName(DType) };
+        if (DeclaredInputShape != null) c["input_shape"] = DeclaredInputShape;
+        return c;
+    }
+
+    internal static string DTypeName(ScalarType t) => t switch
+    {
+        ScalarType.Float32 => "float32", ScalarType.Float64 => "float64", ScalarType.Float16 => "float16",
+        ScalarType.BFloat16 => "bfloat16", ScalarType.Int64 => "int64", ScalarType.Int32 => "int32",
+        ScalarType.Byte => "uint8", ScalarType.Bool => "bool", _ => t.ToString().ToLowerInvariant(),
+    };
+
+    // ----------------------------------------------------------------------------------- device
+
+    /// <summary>Refreshes the variables after <c>Module.to(...)</c> replaced the tensors.</summary>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        var ps = _internal_params;
+        var bs = _internal_buffers;
+        foreach (var v in _variables)
+        {
+            if (ps.TryGetValue(v.Name, out var p)) v.Value = p;
+            else if (bs.TryGetValue(v.Name, out var b)) v.Value = b.Item1;
+        }
+        if (device != null) _deviceOverride = device;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"<{GetType().Name} name={Name}, built={Built}>";
+}

@@ -1,0 +1,84 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Regularizers;
+
+/// <summary>
+/// Base class of weight regularizers: a penalty computed from a weight and added to the loss
+/// (Keras's <c>keras.regularizers.Regularizer</c>).
+/// </summary>
+public abstract class Regularizer
+{
+    /// <summary>The penalty for <paramref name="x"/> (a scalar tensor on x's device).</summary>
+    public abstract Tensor Call(Tensor x);
+
+    /// <summary>The arguments that rebuild this regularizer.</summary>
+    public abstract Dictionary<string, object?> GetConfig();
+
+    /// <summary>
+    /// Resolves a Keras alias ("l1", "l2", "l1_l2"), a <see cref="Regularizer"/>, or null.
+    /// </summary>
+    public static Regularizer? Get(object? identifier) => identifier switch
+    {
+        null => null,
+        Regularizer r => r,
+        string s => s switch
+        {
+            "l1" => new L1(),
+            "l2" => new L2(),
+            "l1_l2" => new L1L2(),
+            _ => throw new ArgumentException($"Unknown regularizer '{s}'. Valid: l1, l2, l1_l2.", nameof(identifier)),
+        },
+        _ => throw new ArgumentException($"Cannot interpret regularizer '{identifier}' ({identifier.GetType().Name}).", nameof(identifier)),
+    };
+}
+
+/// <summary>L1 penalty: <c>l1 * sum(|x|)</c> (default 0.01).</summary>
+public sealed class L1(double l1 = 0.01) : Regularizer
+{
+    /// <summary>The factor.</summary>
+    public double Factor { get; } = Validate(l1, nameof(l1));
+
+    internal static double Validate(double v, string name) =>
+        v >= 0 && double.IsFinite(v) ? v : throw new ArgumentOutOfRangeException(name, v, $"Regularization factor '{name}' must be finite and >= 0.");
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor x) => x.abs().sum().mul(Factor);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig() => new() { ["l1"] = Factor };
+}
+
+/// <summary>L2 penalty: <c>l2 * sum(x²)</c> (default 0.01).</summary>
+public sealed class L2(double l2 = 0.01) : Regularizer
+{
+    /// <summary>The factor.</summary>
+    public double Factor { get; } = L1.Validate(l2, nameof(l2));
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor x) => x.square().sum().mul(Factor);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig() => new() { ["l2"] = Factor };
+}
+
+/// <summary>Elastic net: <c>l1 * sum(|x|) + l2 * sum(x²)</c> (Keras's defaults 0 and 0).</summary>
+public sealed class L1L2(double l1 = 0.0, double l2 = 0.0) : Regularizer
+{
+    /// <summary>The L1 factor.</summary>
+    public double L1Factor { get; } = L1.Validate(l1, nameof(l1));
+
+    /// <summary>The L2 factor.</summary>
+    public double L2Factor { get; } = L1.Validate(l2, nameof(l2));
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor x)
+    {
+        var r = torch.zeros(Array.Empty<long>(), dtype: x.dtype, device: x.device);
+        if (L1Factor != 0) r = r + x.abs().sum().mul(L1Factor);
+        if (L2Factor != 0) r = r + x.square().sum().mul(L2Factor);
+        return r;
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig() => new() { ["l1"] = L1Factor, ["l2"] = L2Factor };
+}
