@@ -176,7 +176,7 @@ public partial class Model
     }
 
     /// <summary>Resets every tracked metric (done at the start of each epoch and evaluation).</summary>
-    public void ResetMetrics() => _trainer?.State.ResetMetrics();
+    public virtual void ResetMetrics() => _trainer?.State.ResetMetrics();
 
     // ------------------------------------------------------------------------------- fit
 

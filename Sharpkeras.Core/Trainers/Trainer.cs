@@ -207,7 +207,7 @@ internal sealed class Trainer : IDisposable
         {
             for (int epoch = a.InitialEpoch; epoch < a.Epochs; epoch++)
             {
-                State.ResetMetrics();
+                _model.ResetMetrics();
                 callbacks.OnEpochBegin(epoch, new Dictionary<string, double>());
                 int steps = RunTrainEpoch(iterator, callbacks, a.CancellationToken);
                 var epochLogs = ReadLogs();
@@ -323,7 +323,7 @@ internal sealed class Trainer : IDisposable
     private Dictionary<string, double> RunEvaluate(DataAdapter adapter, int? steps, CallbackList callbacks, Device device)
     {
         using var iterator = new EpochIterator(adapter, null, device);
-        State.ResetMetrics();
+        _model.ResetMetrics();
         callbacks.OnTestBegin(new Dictionary<string, double>());
         using (var epoch = iterator.StartEpoch())
         {
@@ -412,7 +412,7 @@ internal sealed class Trainer : IDisposable
         IReadOnlyDictionary<int, double>? classWeight, bool resetMetrics)
     {
         ValidateArrays(x, y, sampleWeight, "x", "y");
-        if (resetMetrics) State.ResetMetrics();
+        if (resetMetrics) _model.ResetMetrics();
         using (var scope = NewDisposeScope())
         {
             var sw = sampleWeight;
@@ -432,7 +432,7 @@ internal sealed class Trainer : IDisposable
     public IReadOnlyDictionary<string, double> TestOnBatch(Tensor[] x, Tensor[]? y, Tensor? sampleWeight, bool resetMetrics)
     {
         ValidateArrays(x, y, sampleWeight, "x", "y");
-        if (resetMetrics) State.ResetMetrics();
+        if (resetMetrics) _model.ResetMetrics();
         using (var scope = NewDisposeScope())
         {
             var device = _model.Device;
