@@ -151,6 +151,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             }
         }
         _variables.Add(v);
+        Interlocked.Increment(ref StructureVersion);
         return v;
     }
 
@@ -178,6 +179,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     {
         get
         {
+            // Cached: the list is read every training step (regularization), so it is rebuilt only after a
+            // weight or sub-layer was added anywhere (StructureVersion).
+            if (_variablesCache != null && _variablesCacheVersion == StructureVersion) return _variablesCache;
             var seen = new HashSet<KerasVariable>(ReferenceEqualityComparer.Instance);
             var list = new List<KerasVariable>();
             foreach (var v in _variables.Where(v => v.DeclaredTrainable).Concat(_variables.Where(v => !v.DeclaredTrainable)))
@@ -185,9 +189,17 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             foreach (var l in SubLayers)
                 foreach (var v in l.Variables)
                     if (seen.Add(v)) list.Add(v);
+            _variablesCache = list;
+            _variablesCacheVersion = StructureVersion;
             return list;
         }
     }
+
+    private List<KerasVariable>? _variablesCache;
+    private int _variablesCacheVersion = -1;
+
+    /// <summary>Incremented whenever any layer gains a weight or a sub-layer (invalidates cached weight lists).</summary>
+    internal static int StructureVersion;
 
     /// <summary>The weights the optimizer updates.</summary>
     public IReadOnlyList<KerasVariable> TrainableWeights => Variables.Where(v => v.Trainable).ToList();
@@ -231,11 +243,16 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"'{Name}' already has a layer named '{layer.Name}': layer names must be unique within a model.", nameof(layer));
         _subLayers.Add(layer);
         register_module(layer.Name, layer);
+        Interlocked.Increment(ref StructureVersion);
         return layer;
     }
 
     /// <summary>Stops tracking a sub-layer (Sequential.Pop).</summary>
-    internal void UntrackLayer(Layer layer) => _subLayers.Remove(layer);
+    internal void UntrackLayer(Layer layer)
+    {
+        _subLayers.Remove(layer);
+        Interlocked.Increment(ref StructureVersion);
+    }
 
     private void EnsureSubLayersTracked()
     {
@@ -298,6 +315,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             else _internal_buffers.Remove(v.Name);
         }
         _variables.Clear();
+        Interlocked.Increment(ref StructureVersion);
     }
 
     // ----------------------------------------------------------------------------------- call
@@ -480,14 +498,29 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     // ----------------------------------------------------------------------------------- losses
 
     /// <summary>Adds a loss computed during <see cref="Call(Tensor, bool)"/> (activity regularization); collected by the trainer each step.</summary>
-    public void AddLoss(Tensor loss) => _activityLosses.Add(loss);
+    public void AddLoss(Tensor loss)
+    {
+        _activityLosses.Add(loss);
+        Interlocked.Increment(ref PendingActivityLosses);
+    }
+
+    /// <summary>How many activity losses were added and not yet drained (lets the trainer skip the walk).</summary>
+    internal static int PendingActivityLosses;
 
     /// <summary>Takes (and clears) the activity losses added during the last forward pass, this layer's and its sub-layers'.</summary>
     internal IEnumerable<Tensor> DrainActivityLosses()
     {
+        if (Volatile.Read(ref PendingActivityLosses) == 0) return [];
+        var all = DrainActivityLossesCore();
+        Interlocked.Exchange(ref PendingActivityLosses, 0);
+        return all;
+    }
+
+    private List<Tensor> DrainActivityLossesCore()
+    {
         var list = new List<Tensor>(_activityLosses);
         _activityLosses.Clear();
-        foreach (var l in SubLayers) list.AddRange(l.DrainActivityLosses());
+        foreach (var l in SubLayers) list.AddRange(l.DrainActivityLossesCore());
         return list;
     }
 

@@ -168,12 +168,7 @@ public partial class Model
     }
 
     /// <summary>The current value of every tracked metric, as tensors.</summary>
-    public IReadOnlyDictionary<string, Tensor> GetMetricsResult()
-    {
-        var d = new Dictionary<string, Tensor>();
-        foreach (var m in Trainer.State.AllMetrics()) d[m.Name] = m.Result();
-        return d;
-    }
+    public IReadOnlyDictionary<string, Tensor> GetMetricsResult() => new MetricResultsView(Trainer.State.AllMetrics().ToList());
 
     /// <summary>Resets every tracked metric (done at the start of each epoch and evaluation).</summary>
     public virtual void ResetMetrics() => _trainer?.State.ResetMetrics();

@@ -202,7 +202,12 @@ public partial class Model : Layer
     }
 
     /// <summary>Runs the model on real inputs (builds a subclassed model on first use).</summary>
-    internal Tensor[] Forward(Tensor[] x, bool training) => Invoke(x, training, null).outputs;
+    internal Tensor[] Forward(Tensor[] x, bool training)
+    {
+        // Activity losses belong to one forward pass: drop any left from an earlier pass (e.g. Predict).
+        _ = DrainActivityLosses();
+        return Invoke(x, training, null).outputs;
+    }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -10,9 +10,12 @@ namespace Sharpkeras.Trainers;
 internal sealed class LazyLogs : IDictionary<string, double>
 {
     private Func<IReadOnlyDictionary<string, Tensor>>? _source;
+    private Func<Dictionary<string, double>>? _hostSource;
     private Dictionary<string, double>? _values;
 
     public LazyLogs(Func<IReadOnlyDictionary<string, Tensor>>? source) => _source = source;
+
+    public LazyLogs(Func<Dictionary<string, double>> hostSource) => _hostSource = hostSource;
 
     /// <summary>Whether the values were read (i.e. a synchronisation happened).</summary>
     public bool Materialized => _values != null;
@@ -20,6 +23,12 @@ internal sealed class LazyLogs : IDictionary<string, double>
     private Dictionary<string, double> Values()
     {
         if (_values != null) return _values;
+        if (_hostSource != null)
+        {
+            _values = _hostSource();
+            _hostSource = null;
+            return _values;
+        }
         _values = new Dictionary<string, double>();
         if (_source != null)
         {

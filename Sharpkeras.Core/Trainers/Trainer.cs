@@ -260,7 +260,7 @@ internal sealed class Trainer : IDisposable
                 var result = _model.TrainStep(batch);
                 KeepLogs(result);
                 steps++;
-                logs = new LazyLogs(() => _lastLogs!);
+                logs = new LazyLogs(MaterializeLastLogs);
                 callbacks.OnTrainBatchEnd(step, logs);
             }
             if (_model.StopTraining) break;
@@ -268,27 +268,44 @@ internal sealed class Trainer : IDisposable
         return steps;
     }
 
+    /// <summary>The logs of the last step: either a lazy view over the metrics, or tensors kept out of the step scope.</summary>
+    private IReadOnlyDictionary<string, Tensor>? _lastLogsView;
+
     private void KeepLogs(IReadOnlyDictionary<string, Tensor> result)
     {
         DisposeLastLogs();
+        if (result is MetricResultsView view)
+        {
+            // Nothing to compute now: results are read from the metrics' persistent state when somebody asks.
+            _lastLogsView = view;
+            return;
+        }
         var kept = new Dictionary<string, Tensor>(result.Count);
         foreach (var (k, v) in result) kept[k] = v.detach().DetachFromDisposeScope();
         _lastLogs = kept;
+        _lastLogsView = kept;
     }
 
     private void DisposeLastLogs()
     {
+        _lastLogsView = null;
         if (_lastLogs == null) return;
         foreach (var t in _lastLogs.Values) t.Dispose();
         _lastLogs = null;
     }
 
-    private Dictionary<string, double> ReadLogs()
+    /// <summary>Reads the last step's logs (one device read for all values), inside a scope of its own.</summary>
+    private Dictionary<string, double> MaterializeLastLogs()
     {
-        if (_lastLogs == null) return new Dictionary<string, double>();
-        var lazy = new LazyLogs(() => _lastLogs);
+        var view = _lastLogsView;
+        if (view == null) return new Dictionary<string, double>();
+        using var scope = NewDisposeScope();
+        using var ng = no_grad();
+        var lazy = new LazyLogs(() => view);
         return lazy.ToDictionary(kv => kv.Key, kv => kv.Value);
     }
+
+    private Dictionary<string, double> ReadLogs() => MaterializeLastLogs();
 
     // --------------------------------------------------------------------------------- evaluate
 
@@ -335,7 +352,7 @@ internal sealed class Trainer : IDisposable
                 if (batch == null) break;
                 callbacks.OnTestBatchBegin(step, new Dictionary<string, double>());
                 KeepLogs(_model.TestStep(batch));
-                callbacks.OnTestBatchEnd(step, new LazyLogs(() => _lastLogs!));
+                callbacks.OnTestBatchEnd(step, new LazyLogs(MaterializeLastLogs));
                 n++;
             }
         }
