@@ -420,11 +420,12 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         return (outs, outMasks);
     }
 
-    /// <summary>Checks real inputs before <see cref="Call(Tensor, bool)"/> (override to add checks; throw ArgumentException naming the layer).</summary>
-    protected virtual void ValidateInputs(Tensor[] inputs)
-    {
-        if (InputShape != null && inputs.Length == 1) ShapeUtils.CheckCompatible(this, InputShape, inputs[0].shape, skipFirst: true);
-    }
+    /// <summary>
+    /// Checks real inputs before <see cref="Call(Tensor, bool)"/>, like Keras's input spec. The default checks
+    /// nothing (weightless layers take any shape, as in Keras); layers whose weights fix a dimension override it
+    /// and throw an ArgumentException naming the layer, the expected and the actual shape.
+    /// </summary>
+    protected virtual void ValidateInputs(Tensor[] inputs) { }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => Apply(input, training);
