@@ -1,0 +1,13 @@
+namespace Sharpkeras.Layers;
+
+/// <summary>Keras's <c>AveragePooling2D</c>: average over windows of <c>poolSize</c> (strides default to poolSize).</summary>
+public sealed class AveragePooling2D : BasePooling
+{
+    /// <summary>Creates the layer with one size for every axis.</summary>
+    public AveragePooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? dataFormat = null, string? name = null)
+        : base(2, false, [poolSize], strides is int s ? [s] : null, padding, dataFormat, name) { }
+
+    /// <summary>Creates the layer with a size per axis.</summary>
+    public AveragePooling2D(int[] poolSize, int[]? strides = null, string padding = "valid", string? dataFormat = null, string? name = null)
+        : base(2, false, poolSize, strides, padding, dataFormat, name) { }
+}
