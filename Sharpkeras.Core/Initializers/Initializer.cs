@@ -43,7 +43,7 @@ public abstract class Initializer
     public static Initializer Get(object identifier) => identifier switch
     {
         Initializer i => i,
-        string s => s switch
+        string s => Engine.NameScope.ToSnakeCase(s) switch
         {
             "glorot_uniform" => new GlorotUniform(),
             "glorot_normal" => new GlorotNormal(),
@@ -64,8 +64,8 @@ public abstract class Initializer
         _ => throw new ArgumentException($"Cannot interpret initializer '{identifier}' ({identifier.GetType().Name}).", nameof(identifier)),
     };
 
-    /// <summary>The Keras alias of this initializer's class (for configs).</summary>
-    public virtual string ClassName => GetType().Name;
+    /// <summary>The Keras alias of this initializer's class, as written in configs ("glorot_uniform").</summary>
+    public virtual string ClassName => Engine.NameScope.ToSnakeCase(GetType().Name);
 }
 
 /// <summary>All zeros.</summary>
