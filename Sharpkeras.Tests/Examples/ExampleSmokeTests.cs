@@ -1,0 +1,45 @@
+using NUnit.Framework;
+
+namespace Sharpkeras.Tests.Examples;
+
+/// <summary>Each example runs end to end on a few hundred samples for one epoch: CI proves they build and run.</summary>
+[NonParallelizable]
+public class ExampleSmokeTests
+{
+    private string _out = "";
+
+    [SetUp]
+    public void Setup() => _out = Directory.CreateTempSubdirectory("sk-example-").FullName;
+
+    [TearDown]
+    public void TearDown() { try { Directory.Delete(_out, true); } catch (IOException) { } }
+
+    private string[] Args(params string[] extra) => ["--epochs", "1", "--samples", "300", "--verbose", "0", "--out", _out, "--device", "cpu", .. extra];
+
+    [Test]
+    public void LeNet5RunsOnRealDigits()
+    {
+        var r = Sharpkeras.Examples.LeNet5.LeNet5Example.Run(Args("--batch-size", "16"));
+        Assert.That(r.History["loss"], Has.Count.EqualTo(1));
+        Assert.That(r.TestScores["accuracy"], Is.GreaterThan(0.3), "300 real digits, one epoch: clearly better than chance");
+        Assert.That(File.Exists(r.ModelPath), Is.True);
+        AssertPng(r.CurvePath);
+        var loaded = Model.Load(r.ModelPath);
+        Assert.That(loaded.CountParams(), Is.EqualTo(61_706));
+    }
+
+    [Test]
+    public void BadOptionsAreRejected()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Sharpkeras.Examples.LeNet5.LeNet5Example.Run(["--epochs", "zero"]));
+        Assert.That(ex!.Message, Does.Contain("--epochs"));
+        Assert.Throws<ArgumentException>(() => Sharpkeras.Examples.LeNet5.LeNet5Example.Run(["--frobnicate"]));
+    }
+
+    internal static void AssertPng(string path)
+    {
+        Assert.That(File.Exists(path), Is.True, path);
+        var head = File.ReadAllBytes(path).Take(8).ToArray();
+        Assert.That(head, Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "a real PNG file");
+    }
+}
