@@ -46,15 +46,7 @@ public static class LeNet5Example
         var history = model.Fit(xTrain, yTrain, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose,
             validationData: (xTest, yTest));
         var scores = model.Evaluate(xTest, yTest, verbose: 0);
-        Console.WriteLine($"Test loss: {scores["loss"]:F4}  accuracy: {scores["accuracy"]:F4}");
-
-        Directory.CreateDirectory(o.OutDir);
-        var modelPath = Path.Combine(o.OutDir, "lenet5.skeras");
-        model.Save(modelPath);
-        var curvePath = Path.Combine(o.OutDir, "lenet5_training.png");
-        TrainingCurves.Save(history, curvePath, "LeNet-5 on MNIST");
-        Console.WriteLine($"Saved the model to {modelPath} and the training curves to {curvePath}.");
-        return new ExampleResult(history, scores, modelPath, curvePath);
+        return ExampleOutputs.Finish(model, history, scores, o, "lenet5", "LeNet-5 on MNIST");
     }
 
     /// <summary>Random digit-shaped data (for --synthetic): uint8 images and int64 labels.</summary>
