@@ -211,6 +211,12 @@ internal static class OptimizerCatalog
 {
     public static Optimizer? FromAlias(string alias) => alias switch
     {
+        "rmsprop" => new RMSprop(),
+        "adamw" => new AdamW(),
+        "adagrad" => new Adagrad(),
+        "adadelta" => new Adadelta(),
+        "adamax" => new Adamax(),
+        "nadam" => new Nadam(),
         _ => null,
     };
 }

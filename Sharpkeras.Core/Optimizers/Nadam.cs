@@ -1,0 +1,38 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Sharpkeras.Optimizers;
+
+/// <summary>Nadam, Adam with Nesterov momentum (Keras defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7; momentum decay 0.004 as in both Keras and torch).</summary>
+public sealed class Nadam : Optimizer
+{
+    /// <summary>Creates the optimizer.</summary>
+    public Nadam(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, double? weightDecay = null,
+        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "nadam")
+        : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
+    {
+        OptimizerChecks.Beta(beta1, nameof(beta1));
+        OptimizerChecks.Beta(beta2, nameof(beta2));
+        OptimizerChecks.Epsilon(epsilon, nameof(epsilon));
+        Beta1 = beta1; Beta2 = beta2; Epsilon = epsilon;
+    }
+
+    /// <summary>Decay rate of the first moment.</summary>
+    public double Beta1 { get; }
+    /// <summary>Decay rate of the second moment.</summary>
+    public double Beta2 { get; }
+    /// <summary>Numerical-stability constant.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
+        => torch.optim.NAdam(parameters, learningRate, Beta1, Beta2, Epsilon);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["beta_1"] = Beta1; c["beta_2"] = Beta2; c["epsilon"] = Epsilon;
+        return c;
+    }
+}
