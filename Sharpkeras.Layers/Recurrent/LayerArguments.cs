@@ -1,0 +1,69 @@
+using Sharpkeras.Initializers;
+using Sharpkeras.Regularizers;
+
+namespace Sharpkeras.Layers;
+
+/// <summary>Argument resolution and config serialization shared by the recurrent layers and Embedding.</summary>
+internal static class LayerArguments
+{
+    /// <summary>
+    /// Resolves an initializer: Keras's short aliases "uniform" (RandomUniform(-0.05, 0.05)) and "normal"
+    /// (RandomNormal(0, 0.05)) first, then everything <see cref="Initializer.Get"/> knows.
+    /// </summary>
+    public static Initializer Initializer(object identifier, string argument)
+    {
+        try
+        {
+            return identifier switch
+            {
+                "uniform" => new RandomUniform(),
+                "normal" => new RandomNormal(),
+                _ => Initializers.Initializer.Get(identifier),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{argument}: {e.Message}", argument, e);
+        }
+    }
+
+    /// <summary>Resolves a regularizer alias or object (null stays null), naming the argument on failure.</summary>
+    public static Regularizer? Regularizer(object? identifier, string argument)
+    {
+        try { return Regularizers.Regularizer.Get(identifier); }
+        catch (ArgumentException e) { throw new ArgumentException($"{argument}: {e.Message}", argument, e); }
+    }
+
+    /// <summary>Resolves a constraint alias or object (null stays null), naming the argument on failure.</summary>
+    public static Constraints.Constraint? Constraint(object? identifier, string argument)
+    {
+        try { return Constraints.Constraint.Get(identifier); }
+        catch (ArgumentException e) { throw new ArgumentException($"{argument}: {e.Message}", argument, e); }
+    }
+
+    /// <summary>Resolves an activation alias (null = linear), naming the argument on failure.</summary>
+    public static Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Activation(string? name, string argument)
+    {
+        Activations.Validate(name, argument);
+        return Activations.Get(name);
+    }
+
+    /// <summary>
+    /// The JSON-friendly config value of an initializer, regularizer or constraint argument: the alias string
+    /// when one was given, null for none, else Keras's serialized form {"class_name", "config"}.
+    /// </summary>
+    public static object? Describe(object? given)
+    {
+        switch (given)
+        {
+            case null: return null;
+            case string s: return s;
+            case Initializer i: return new Dictionary<string, object?> { ["class_name"] = i.GetType().Name, ["config"] = i.GetConfig() };
+            case Regularizer r: return new Dictionary<string, object?> { ["class_name"] = r.GetType().Name, ["config"] = r.GetConfig() };
+            default: return new Dictionary<string, object?> { ["class_name"] = given.GetType().Name, ["config"] = new Dictionary<string, object?>() };
+        }
+    }
+
+    /// <summary>The config value of an activation: its alias, "linear" for none.</summary>
+    public static string DescribeActivation(string? name) => name ?? "linear";
+}
