@@ -3,85 +3,163 @@ using static TorchSharp.torch;
 
 namespace Sharpkeras.Layers;
 
-/// <summary>Argument normalisation and Keras/TensorFlow "same"/"valid" arithmetic shared by convolution and pooling layers.</summary>
+/// <summary>Shared argument checks and shape arithmetic of the convolution and pooling layers.</summary>
 internal static class ConvUtils
 {
-    public static int[] Tuple(int[] values, int rank, string argument, string layer, bool allowZero = false)
+    /// <summary>"channels_last" / "channels_first" (null: <see cref="Keras.Config.ImageDataFormat"/>).</summary>
+    public static string DataFormat(string? dataFormat, string owner)
     {
-        ArgumentNullException.ThrowIfNull(values, argument);
-        var r = values.Length == 1 ? Enumerable.Repeat(values[0], rank).ToArray() : values;
-        if (r.Length != rank)
-            throw new ArgumentException($"{layer}: {argument} must have 1 or {rank} values; got {values.Length}.", argument);
-        if (r.Any(v => allowZero ? v < 0 : v <= 0))
-            throw new ArgumentOutOfRangeException(argument, $"{layer}: {argument} values must be {(allowZero ? ">= 0" : "positive")}; got ({string.Join(", ", values)}).");
-        return r;
+        var df = dataFormat ?? Keras.Config.ImageDataFormat;
+        if (df is not ("channels_last" or "channels_first"))
+            throw new ArgumentException($"{owner}: argument 'dataFormat' must be 'channels_last' or 'channels_first'; got '{dataFormat}'.", nameof(dataFormat));
+        return df;
     }
 
-    public static string Padding(string padding, string layer, bool allowCausal = false)
+    /// <summary>"valid", "same" (and "causal" where allowed), case-insensitive like Keras.</summary>
+    public static string Padding(string padding, bool allowCausal, string owner)
     {
-        var p = (padding ?? throw new ArgumentNullException(nameof(padding))).ToLowerInvariant();
+        ArgumentNullException.ThrowIfNull(padding);
+        var p = padding.ToLowerInvariant();
         if (p is "valid" or "same" || (allowCausal && p == "causal")) return p;
-        throw new ArgumentException($"{layer}: padding must be 'valid' or 'same'{(allowCausal ? " or 'causal'" : "")}; got '{padding}'.", nameof(padding));
+        throw new ArgumentException(
+            $"{owner}: argument 'padding' must be {(allowCausal ? "'valid', 'same' or 'causal'" : "'valid' or 'same'")}; got '{padding}'.", nameof(padding));
     }
 
-    public static string DataFormat(string? dataFormat, string layer)
+    /// <summary>Keras's convolution output length (null stays null; may be &lt;= 0 for a kernel larger than the input).</summary>
+    public static int? ConvOutputLength(int? length, int kernel, string padding, int stride, int dilation)
     {
-        var f = dataFormat ?? Keras.Config.ImageDataFormat;
-        if (f is "channels_last" or "channels_first") return f;
-        throw new ArgumentException($"{layer}: dataFormat must be 'channels_last' or 'channels_first'; got '{dataFormat}'.", nameof(dataFormat));
+        if (length is not int n) return null;
+        int effective = (kernel - 1) * dilation + 1;
+        return padding == "valid"
+            ? (int)Math.Floor((n - effective) / (double)stride) + 1
+            : (n - 1) / stride + 1;   // same / causal: ceil(n / stride)
     }
 
-    /// <summary>Output length along one axis (Keras's conv_output_length).</summary>
-    public static int? OutputLength(int? input, int kernel, string padding, int stride, int dilation = 1)
+    /// <summary>TF/Keras "same" padding: total = max((out-1)·s + k_eff − n, 0), the extra cell at the end.</summary>
+    public static (long before, long after) SamePadding(long length, int kernel, int stride, int dilation)
     {
-        if (input is not int n) return null;
-        int eff = (kernel - 1) * dilation + 1;
-        int len = padding == "valid" ? n - eff + 1 : n;
-        return len <= 0 ? 0 : (len + stride - 1) / stride;
+        long effective = (long)(kernel - 1) * dilation + 1;
+        long output = (length + stride - 1) / stride;
+        long total = Math.Max((output - 1) * stride + effective - length, 0);
+        long before = total / 2;
+        return (before, total - before);
     }
 
-    /// <summary>TensorFlow's "same" padding split: total = max((ceil(n/s)-1)*s + eff - n, 0); before = total/2, after = the rest.</summary>
-    public static (int before, int after) SamePad(long n, int kernel, int stride, int dilation)
+    /// <summary>Permutation taking a channels_last tensor of <paramref name="rank"/> spatial dims to channels_first.</summary>
+    public static long[] ToChannelsFirst(int rank)
     {
-        int eff = (kernel - 1) * dilation + 1;
-        long outLen = (n + stride - 1) / stride;
-        int total = (int)Math.Max((outLen - 1) * stride + eff - n, 0);
-        return (total / 2, total - total / 2);
+        var p = new long[rank + 2];
+        p[0] = 0;
+        p[1] = rank + 1;
+        for (int i = 0; i < rank; i++) p[i + 2] = i + 1;
+        return p;
     }
 
-    /// <summary>Channels-last → channels-first as a view (N, *spatial, C) → (N, C, *spatial).</summary>
-    public static Tensor ToChannelsFirst(Tensor x)
+    /// <summary>Permutation taking a channels_first tensor back to channels_last.</summary>
+    public static long[] ToChannelsLast(int rank)
     {
-        int r = (int)x.dim();
-        var perm = new long[r];
-        perm[0] = 0; perm[1] = r - 1;
-        for (int i = 2; i < r; i++) perm[i] = i - 1;
-        return x.permute(perm);
+        var p = new long[rank + 2];
+        p[0] = 0;
+        for (int i = 0; i < rank; i++) p[i + 1] = i + 2;
+        p[rank + 1] = 1;
+        return p;
     }
 
-    /// <summary>Channels-first → channels-last as a view (N, C, *spatial) → (N, *spatial, C).</summary>
-    public static Tensor ToChannelsLast(Tensor x)
+    /// <summary>
+    /// The padding for a channels_first tensor: symmetric amounts to give the torch op, and the
+    /// explicit <c>F.pad</c> list (last dim first) when any dimension is asymmetric (null otherwise).
+    /// </summary>
+    public static (long[] symmetric, long[]? explicitPad) ResolvePadding(long[] shape, int[] kernel, int[] strides, int[] dilation, string padding)
     {
-        int r = (int)x.dim();
-        var perm = new long[r];
-        perm[0] = 0;
-        for (int i = 1; i < r - 1; i++) perm[i] = i + 1;
-        perm[r - 1] = 1;
-        return x.permute(perm);
+        int rank = kernel.Length;
+        var sym = new long[rank];
+        if (padding == "valid") return (sym, null);
+        var before = new long[rank];
+        var after = new long[rank];
+        bool asymmetric = false;
+        for (int i = 0; i < rank; i++)
+        {
+            if (padding == "causal")
+            {
+                before[i] = (long)(kernel[i] - 1) * dilation[i];
+                after[i] = 0;
+            }
+            else (before[i], after[i]) = SamePadding(shape[i + 2], kernel[i], strides[i], dilation[i]);
+            if (before[i] != after[i]) asymmetric = true;
+        }
+        if (!asymmetric) return (before, null);
+        var pad = new long[2 * rank];
+        for (int i = 0; i < rank; i++)
+        {
+            // F.pad lists (before, after) pairs from the last dimension backwards.
+            pad[2 * i] = before[rank - 1 - i];
+            pad[2 * i + 1] = after[rank - 1 - i];
+        }
+        return (sym, pad);
     }
 
-    /// <summary>Torch padding list for F.pad (last spatial axis first) from per-axis (before, after).</summary>
-    public static long[] PadList((int before, int after)[] pads)
+    /// <summary>The spatial dims of a shape (batch first) for a data format.</summary>
+    public static int?[] Spatial(int?[] shape, int rank, bool channelsLast) =>
+        channelsLast ? shape[1..(rank + 1)] : shape[2..(rank + 2)];
+
+    /// <summary>Keras-style description of an initializer for configs: its snake-case alias when it has one.</summary>
+    public static object InitializerConfig(Initializers.Initializer init)
     {
-        var l = new List<long>();
-        for (int i = pads.Length - 1; i >= 0; i--) { l.Add(pads[i].before); l.Add(pads[i].after); }
-        return l.ToArray();
+        var alias = NameScope.ToSnakeCase(init.ClassName);
+        return Initializers.Initializer.Aliases.Contains(alias) && init.Seed is null ? alias : new Dictionary<string, object?>
+        {
+            ["class_name"] = init.ClassName,
+            ["config"] = init.GetConfig(),
+        };
     }
 
-    public static void CheckRank(Layer layer, int?[] shape, int rank)
+    /// <summary>Keras-style description of a regularizer for configs: null, an alias, or class name plus config.</summary>
+    public static object? RegularizerConfig(Regularizers.Regularizer? r) => r switch
     {
-        if (shape.Length != rank + 2)
-            throw new ArgumentException(
-                $"Input of layer '{layer.Name}' ({layer.GetType().Name}) must have rank {rank + 2} (batch, {(rank == 1 ? "steps" : "spatial dims")}, channels); got shape {ShapeUtils.Format(shape)}.");
+        null => null,
+        Regularizers.L1 { Factor: 0.01 } => "l1",
+        Regularizers.L2 { Factor: 0.01 } => "l2",
+        Regularizers.L1L2 { L1Factor: 0.0, L2Factor: 0.0 } => "l1_l2",
+        _ => new Dictionary<string, object?> { ["class_name"] = r.GetType().Name, ["config"] = r.GetConfig() },
+    };
+
+    /// <summary>Keras-style description of a constraint for configs (its alias).</summary>
+    public static object? ConstraintConfig(Constraints.Constraint? c) => c switch
+    {
+        null => null,
+        Constraints.NonNeg => "non_neg",
+        Constraints.MaxNorm => "max_norm",
+        Constraints.UnitNorm => "unit_norm",
+        _ => c.GetType().Name,
+    };
+
+    /// <summary>Adds an activity-regularization loss for an output (Keras 3: the penalty of the output, not divided by the batch size).</summary>
+    public static void ActivityLoss(Layer layer, Regularizers.Regularizer? r, Tensor output)
+    {
+        if (r != null) layer.AddLoss(r.Call(output));
     }
+
+    /// <summary>Runs torch's convolution of the given rank on a channels_first input.</summary>
+    public static Tensor Conv(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] padding, long[] dilation, long groups) => rank switch
+    {
+        1 => nn.functional.conv1d(x, w, b, strides[0], padding[0], dilation[0], groups),
+        2 => nn.functional.conv2d(x, w, b, strides, padding, dilation, groups),
+        _ => nn.functional.conv3d(x, w, b, strides, padding, dilation, groups),
+    };
+
+    /// <summary>Runs torch's transposed convolution of the given rank on a channels_first input (no padding).</summary>
+    public static Tensor ConvTranspose(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] dilation) => rank switch
+    {
+        1 => nn.functional.conv_transpose1d(x, w, b, strides[0], 0, 0, dilation[0], 1),
+        2 => nn.functional.conv_transpose2d(x, w, b, strides, [0, 0], [0, 0], dilation, 1),
+        _ => nn.functional.conv_transpose3d(x, w, b, strides, [0, 0, 0], [0, 0, 0], dilation, 1),
+    };
+
+    /// <summary>Keras's message for a kernel that does not fit its input.</summary>
+    public static ArgumentException DoesNotFit(Layer layer, string what, int?[] inputShape, int?[] outputShape, string padding) => new(
+        $"Layer '{layer.Name}' ({layer.GetType().Name}): {what} with padding '{padding}' does not fit input shape {ShapeUtils.Format(inputShape)}: " +
+        $"the output shape would be {ShapeUtils.Format(outputShape)}, with a dimension <= 0. Use a smaller kernel, padding 'same', or a larger input.");
+
+    /// <summary>Formats a shape of longs in Keras notation.</summary>
+    public static string Format(long[] shape) => ShapeUtils.Format(shape);
 }

@@ -4,130 +4,273 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Layers;
 
 /// <summary>
-/// Keras's <c>BatchNormalization</c>: in training, normalises with the batch's mean and (biased) variance and updates
-/// <c>moving = moving·momentum + batch·(1 − momentum)</c> (Keras momentum 0.99; torch's momentum is 1 − this);
-/// in inference, and whenever the layer is frozen (<c>Trainable = false</c>, as in Keras 3), it uses the moving
-/// statistics. gamma/beta are trainable; moving_mean/moving_variance are non-trainable weights.
+/// Batch normalization (Keras's <c>BatchNormalization</c>): <c>gamma · (x − mean) / sqrt(var + epsilon) + beta</c>
+/// per feature of <c>axis</c>.
 /// </summary>
+/// <remarks>
+/// In training (<c>training: true</c>, as in <c>Fit</c>) mean and var are the batch's statistics over every
+/// other axis — var is the biased (population) variance, as Keras's <c>ops.moments</c> — and the
+/// non-trainable weights move: <c>moving = moving · momentum + batch · (1 − momentum)</c> (Keras's momentum;
+/// torch's momentum is 1 − this). In inference, and whenever the layer is frozen (<see cref="Layer.Trainable"/>
+/// false, as in Keras 3), the moving statistics are used and nothing is updated.
+/// Weights in Keras's order: gamma, beta (trainable), moving_mean, moving_variance (non-trainable).
+/// With a mask (batch, steps) the statistics are over the unmasked positions only.
+/// </remarks>
 public sealed class BatchNormalization : Layer
 {
-    private KerasVariable? _gamma, _beta, _movingMean, _movingVar;
+    private KerasVariable? _gamma;
+    private KerasVariable? _beta;
+    private KerasVariable? _movingMean;
+    private KerasVariable? _movingVariance;
+    private int _axis = -1;
 
-    /// <summary>Creates the layer.</summary>
+    /// <summary>Creates the layer (Keras's defaults).</summary>
+    /// <param name="axis">The feature axis (default -1, the channels of channels_last data; 1 for channels_first).</param>
+    /// <param name="momentum">The moving averages' momentum, in [0, 1] (default 0.99).</param>
+    /// <param name="epsilon">Added to the variance (default 1e-3).</param>
+    /// <param name="center">Whether to add the learned offset beta.</param>
+    /// <param name="scale">Whether to multiply by the learned scale gamma.</param>
+    /// <param name="betaInitializer">Initializer for beta (default "zeros").</param>
+    /// <param name="gammaInitializer">Initializer for gamma (default "ones").</param>
+    /// <param name="movingMeanInitializer">Initializer for moving_mean (default "zeros").</param>
+    /// <param name="movingVarianceInitializer">Initializer for moving_variance (default "ones").</param>
+    /// <param name="betaRegularizer">Regularizer for beta.</param>
+    /// <param name="gammaRegularizer">Regularizer for gamma.</param>
+    /// <param name="betaConstraint">Constraint for beta.</param>
+    /// <param name="gammaConstraint">Constraint for gamma.</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         object? betaInitializer = null, object? gammaInitializer = null, object? movingMeanInitializer = null,
         object? movingVarianceInitializer = null, object? betaRegularizer = null, object? gammaRegularizer = null,
-        int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
+        object? betaConstraint = null, object? gammaConstraint = null, int?[]? inputShape = null, string? name = null)
+        : base(name, inputShape: inputShape)
     {
-        if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "BatchNormalization: momentum must be in [0, 1].");
-        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "BatchNormalization: epsilon must be > 0.");
-        Axis = axis; Momentum = momentum; Epsilon = epsilon; Center = center; Scale = scale;
+        string owner = $"BatchNormalization '{Name}'";
+        if (!(momentum >= 0 && momentum <= 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"{owner}: argument 'momentum' must be in [0, 1]; got {momentum}.");
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{owner}: argument 'epsilon' must be finite and >= 0; got {epsilon}.");
+        Axis = axis;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Center = center;
+        Scale = scale;
         BetaInitializer = Initializers.Initializer.Get(betaInitializer ?? "zeros");
         GammaInitializer = Initializers.Initializer.Get(gammaInitializer ?? "ones");
         MovingMeanInitializer = Initializers.Initializer.Get(movingMeanInitializer ?? "zeros");
         MovingVarianceInitializer = Initializers.Initializer.Get(movingVarianceInitializer ?? "ones");
         BetaRegularizer = Regularizers.Regularizer.Get(betaRegularizer);
         GammaRegularizer = Regularizers.Regularizer.Get(gammaRegularizer);
+        BetaConstraint = Constraints.Constraint.Get(betaConstraint);
+        GammaConstraint = Constraints.Constraint.Get(gammaConstraint);
         SupportsMasking = true;
     }
 
-    /// <summary>The feature axis (default -1, the channels of channels_last data).</summary>
+    /// <summary>The feature axis as given (may be negative).</summary>
     public int Axis { get; }
-    /// <summary>Keras momentum of the moving statistics (0.99).</summary>
+
+    /// <summary>The moving averages' momentum (Keras's meaning).</summary>
     public double Momentum { get; }
-    /// <summary>Added to the variance (1e-3).</summary>
+
+    /// <summary>Added to the variance.</summary>
     public double Epsilon { get; }
+
     /// <summary>Whether beta is added.</summary>
     public bool Center { get; }
+
     /// <summary>Whether gamma multiplies.</summary>
     public bool Scale { get; }
-    /// <summary>Beta initializer.</summary>
+
+    /// <summary>Initializer for beta.</summary>
     public Initializers.Initializer BetaInitializer { get; }
-    /// <summary>Gamma initializer.</summary>
+
+    /// <summary>Initializer for gamma.</summary>
     public Initializers.Initializer GammaInitializer { get; }
-    /// <summary>Moving mean initializer.</summary>
+
+    /// <summary>Initializer for moving_mean.</summary>
     public Initializers.Initializer MovingMeanInitializer { get; }
-    /// <summary>Moving variance initializer.</summary>
+
+    /// <summary>Initializer for moving_variance.</summary>
     public Initializers.Initializer MovingVarianceInitializer { get; }
-    /// <summary>Beta regularizer.</summary>
+
+    /// <summary>Regularizer for beta.</summary>
     public Regularizers.Regularizer? BetaRegularizer { get; }
-    /// <summary>Gamma regularizer.</summary>
+
+    /// <summary>Regularizer for gamma.</summary>
     public Regularizers.Regularizer? GammaRegularizer { get; }
 
-    private int _axis;
+    /// <summary>Constraint for beta.</summary>
+    public Constraints.Constraint? BetaConstraint { get; }
+
+    /// <summary>Constraint for gamma.</summary>
+    public Constraints.Constraint? GammaConstraint { get; }
+
+    /// <summary>gamma (after build; null when <see cref="Scale"/> is false).</summary>
+    public KerasVariable? Gamma => _gamma;
+
+    /// <summary>beta (after build; null when <see cref="Center"/> is false).</summary>
+    public KerasVariable? Beta => _beta;
+
+    /// <summary>The moving mean (non-trainable; after build).</summary>
+    public KerasVariable MovingMean => _movingMean ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    /// <summary>The moving variance (non-trainable; after build).</summary>
+    public KerasVariable MovingVariance => _movingVariance ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    private int NormalizeAxis(int rank, int?[]? shapeForMessage)
+    {
+        int a = Axis < 0 ? Axis + rank : Axis;
+        if (a < 1 || a >= rank)
+            throw new ArgumentException(
+                $"Layer '{Name}' (BatchNormalization): axis {Axis} is out of range for input shape {ShapeUtils.Format(shapeForMessage)} (the batch axis 0 cannot be normalized).", "axis");
+        return a;
+    }
 
     /// <inheritdoc />
     public override void Build(int?[] inputShape)
     {
-        if (inputShape.Length < 2)
-            throw new ArgumentException($"Input of layer '{Name}' (BatchNormalization) must have rank >= 2; got {ShapeUtils.Format(inputShape)}.");
-        _axis = Axis < 0 ? inputShape.Length + Axis : Axis;
-        if (_axis <= 0 || _axis >= inputShape.Length)
-            throw new ArgumentException($"Layer '{Name}' (BatchNormalization): axis {Axis} is out of range for input shape {ShapeUtils.Format(inputShape)}.", nameof(Axis));
-        if (inputShape[_axis] is not int dim)
-            throw new ArgumentException($"Layer '{Name}' (BatchNormalization): the dimension of axis {Axis} must be known; got {ShapeUtils.Format(inputShape)}.");
-        if (Scale) _gamma = AddWeight("gamma", [dim], GammaInitializer, GammaRegularizer);
-        if (Center) _beta = AddWeight("beta", [dim], BetaInitializer, BetaRegularizer);
+        int a = NormalizeAxis(inputShape.Length, inputShape);
+        if (inputShape[a] is not int dim)
+            throw new ArgumentException($"Layer '{Name}' (BatchNormalization): the dimension of axis {Axis} must be known; got input shape {ShapeUtils.Format(inputShape)}.", "inputs");
+        _axis = a;
+        if (Scale) _gamma = AddWeight("gamma", [dim], GammaInitializer, GammaRegularizer, constraint: GammaConstraint);
+        if (Center) _beta = AddWeight("beta", [dim], BetaInitializer, BetaRegularizer, constraint: BetaConstraint);
         _movingMean = AddWeight("moving_mean", [dim], MovingMeanInitializer, trainable: false);
-        _movingVar = AddWeight("moving_variance", [dim], MovingVarianceInitializer, trainable: false);
-        Features = dim;
+        _movingVariance = AddWeight("moving_variance", [dim], MovingVarianceInitializer, trainable: false);
     }
 
-    /// <summary>The normalised dimension's size.</summary>
-    public int Features { get; private set; }
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training) => Call(inputs, training, null);
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training, Tensor? mask)
+    {
+        int rank = (int)inputs.dim();
+        int a = _axis;
+        long channels = inputs.shape[a];
+        bool useBatchStats = training && Trainable;
+        long perChannel = inputs.numel() / Math.Max(channels, 1);
+
+        if (mask is null && (!useBatchStats || perChannel > 1))
+        {
+            // torch's fused kernel wants the features on axis 1: a permuted view (no copy; channels_last strides).
+            long[]? perm = a == 1 ? null : MoveToOne(rank, a);
+            var x = perm is null ? inputs : inputs.permute(perm);
+            Tensor y;
+            if (!useBatchStats)
+            {
+                y = nn.functional.batch_norm(x, _movingMean!.Value, _movingVariance!.Value, _gamma?.Value, _beta?.Value, false, 0.0, Epsilon);
+            }
+            else
+            {
+                // With momentum 1, torch leaves the batch mean and the unbiased batch variance in these buffers.
+                var batchMean = torch.zeros(channels, dtype: inputs.dtype, device: inputs.device);
+                var batchVar = torch.zeros(channels, dtype: inputs.dtype, device: inputs.device);
+                y = nn.functional.batch_norm(x, batchMean, batchVar, _gamma?.Value, _beta?.Value, true, 1.0, Epsilon);
+                using (torch.no_grad())
+                {
+                    // Keras: moving = moving·momentum + batch·(1 − momentum), with the biased variance (n−1)/n·unbiased.
+                    double biased = (perChannel - 1) / (double)perChannel;
+                    _movingMean!.Value.mul_(Momentum).add_(batchMean, 1.0 - Momentum);
+                    _movingVariance!.Value.mul_(Momentum).add_(batchVar, (1.0 - Momentum) * biased);
+                }
+            }
+            return perm is null ? y : y.permute(Inverse(perm));
+        }
+
+        // General path: masked statistics, or a single value per channel.
+        long[] reduce = Enumerable.Range(0, rank).Where(i => i != a).Select(i => (long)i).ToArray();
+        long[] bshape = Enumerable.Repeat(1L, rank).ToArray();
+        bshape[a] = channels;
+        Tensor mean, variance;
+        if (useBatchStats)
+        {
+            (mean, variance) = Moments(inputs, mask, reduce);
+            using (torch.no_grad())
+            {
+                _movingMean!.Value.mul_(Momentum).add_(mean.detach().reshape(channels), 1.0 - Momentum);
+                _movingVariance!.Value.mul_(Momentum).add_(variance.detach().reshape(channels), 1.0 - Momentum);
+            }
+        }
+        else
+        {
+            mean = _movingMean!.Value.view(bshape);
+            variance = _movingVariance!.Value.view(bshape);
+        }
+        var inv = variance.add(Epsilon).rsqrt();
+        if (_gamma != null) inv = inv.mul(_gamma.Value.view(bshape));
+        var shift = mean.neg().mul(inv);
+        if (_beta != null) shift = shift.add(_beta.Value.view(bshape));
+        return torch.addcmul(shift, inputs, inv, 1);
+    }
+
+    private static (Tensor mean, Tensor variance) Moments(Tensor x, Tensor? mask, long[] reduce)
+    {
+        if (mask is null)
+        {
+            var (v, m) = torch.var_mean(x, reduce, unbiased: false, keepdim: true);
+            return (m, v);
+        }
+        if (mask.dim() != x.dim() - 1)
+            throw new ArgumentException(
+                $"The mask must have one dimension less than the inputs; got mask shape {ShapeUtils.Format(mask.shape)} for inputs {ShapeUtils.Format(x.shape)}.", nameof(mask));
+        // Keras's masked moments: weighted by the mask, each sum of weights plus Keras's epsilon.
+        var w = mask.to(x.dtype).unsqueeze(-1);
+        var wsum = w.expand(x.shape).sum(reduce, keepdim: true).add(Keras.Config.Epsilon);
+        var mean = x.mul(w).sum(reduce, keepdim: true).div(wsum);
+        var variance = w.mul(x.mul(w).sub(mean).square()).sum(reduce, keepdim: true).div(wsum);
+        return (mean, variance);
+    }
+
+    private static long[] MoveToOne(int rank, int a)
+    {
+        var p = new List<long> { 0, a };
+        for (int i = 1; i < rank; i++) if (i != a) p.Add(i);
+        return p.ToArray();
+    }
+
+    private static long[] Inverse(long[] perm)
+    {
+        var inv = new long[perm.Length];
+        for (int i = 0; i < perm.Length; i++) inv[perm[i]] = i;
+        return inv;
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputs(Tensor[] inputs)
     {
         var x = inputs[0];
-        int axis = Axis < 0 ? (int)x.dim() + Axis : Axis;
-        if (axis <= 0 || axis >= x.dim() || x.shape[axis] != Features)
+        if (InputShape != null && x.dim() != InputShape.Length || x.dim() <= _axis || x.shape[_axis] != _movingMean!.KerasShape[0])
             throw new ArgumentException(
-                $"Input of layer '{Name}' (BatchNormalization) is incompatible: expected {Features} features on axis {Axis}, got shape {ShapeUtils.Format(x.shape)}.");
+                $"Input of layer '{Name}' (BatchNormalization) is incompatible: expected rank {InputShape?.Length} with {_movingMean!.KerasShape[0]} features on axis {Axis}, got shape {ShapeUtils.Format(x.shape)}.", nameof(inputs));
     }
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training)
+    public override int?[] ComputeOutputShape(int?[] inputShape)
     {
-        int axis = Axis < 0 ? (int)inputs.dim() + Axis : Axis;
-        // torch wants the features on axis 1: move them there as a view.
-        Tensor x = inputs;
-        long[]? perm = null;
-        if (axis != 1)
-        {
-            perm = Enumerable.Range(0, (int)inputs.dim()).Select(i => (long)i).ToArray();
-            perm[1] = axis; perm[axis] = 1;
-            x = inputs.permute(perm);
-        }
-        Tensor y;
-        if (training && Trainable)
-        {
-            y = nn.functional.batch_norm(x, null, null, _gamma?.Value, _beta?.Value, training: true, eps: Epsilon);
-            using (torch.no_grad())
-            {
-                var dims = Enumerable.Range(0, (int)x.dim()).Where(i => i != 1).Select(i => (long)i).ToArray();
-                var xd = x.detach();
-                var mean = xd.mean(dims);
-                var variance = xd.var(dims, unbiased: false);
-                _movingMean!.Value.mul_(Momentum).add_(mean, alpha: 1 - Momentum);
-                _movingVar!.Value.mul_(Momentum).add_(variance, alpha: 1 - Momentum);
-            }
-        }
-        else
-        {
-            y = nn.functional.batch_norm(x, _movingMean!.Value, _movingVar!.Value, _gamma?.Value, _beta?.Value, training: false, eps: Epsilon);
-        }
-        return perm is null ? y : y.permute(perm);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        NormalizeAxis(inputShape.Length, inputShape);
+        return inputShape;
     }
-
-    /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => inputShape;
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["axis"] = Axis; c["momentum"] = Momentum; c["epsilon"] = Epsilon; c["center"] = Center; c["scale"] = Scale;
+        c["axis"] = Axis;
+        c["momentum"] = Momentum;
+        c["epsilon"] = Epsilon;
+        c["center"] = Center;
+        c["scale"] = Scale;
+        c["beta_initializer"] = ConvUtils.InitializerConfig(BetaInitializer);
+        c["gamma_initializer"] = ConvUtils.InitializerConfig(GammaInitializer);
+        c["moving_mean_initializer"] = ConvUtils.InitializerConfig(MovingMeanInitializer);
+        c["moving_variance_initializer"] = ConvUtils.InitializerConfig(MovingVarianceInitializer);
+        c["beta_regularizer"] = ConvUtils.RegularizerConfig(BetaRegularizer);
+        c["gamma_regularizer"] = ConvUtils.RegularizerConfig(GammaRegularizer);
+        c["beta_constraint"] = ConvUtils.ConstraintConfig(BetaConstraint);
+        c["gamma_constraint"] = ConvUtils.ConstraintConfig(GammaConstraint);
         return c;
     }
 }

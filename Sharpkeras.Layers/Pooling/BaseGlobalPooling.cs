@@ -3,78 +3,90 @@ using static TorchSharp.torch;
 
 namespace Sharpkeras.Layers;
 
-/// <summary>The shared body of the global pooling layers: max or mean over every spatial axis (keepDims keeps them as 1).</summary>
+/// <summary>
+/// The shared part of the global pooling layers (Keras's <c>BaseGlobalPooling</c>): the maximum or mean over
+/// every spatial dimension, giving (batch, channels), or (batch, 1, …, 1, channels) with <c>keepDims</c>.
+/// </summary>
 public abstract class BaseGlobalPooling : Layer
 {
-    /// <summary>Creates the layer.</summary>
-    protected BaseGlobalPooling(int rank, bool isMax, string? dataFormat, bool keepDims, string? name) : base(name)
+    private readonly bool _max;
+    private readonly long[] _axes;
+
+    /// <summary>Creates the layer; see the concrete classes for the arguments.</summary>
+    protected BaseGlobalPooling(int rank, bool max, string? dataFormat, bool keepDims, int?[]? inputShape, string? name)
+        : base(name, inputShape: inputShape)
     {
         Rank = rank;
-        IsMax = isMax;
-        DataFormat = ConvUtils.DataFormat(dataFormat, GetType().Name);
+        _max = max;
+        DataFormat = ConvUtils.DataFormat(dataFormat, $"{GetType().Name} '{Name}'");
         KeepDims = keepDims;
-        SupportsMasking = rank == 1;
+        _axes = Enumerable.Range(DataFormat == "channels_last" ? 1 : 2, rank).Select(i => (long)i).ToArray();
     }
 
-    /// <summary>Spatial dimensions.</summary>
+    /// <summary>The number of spatial dimensions (1, 2 or 3).</summary>
     public int Rank { get; }
-    /// <summary>Max (true) or average (false).</summary>
-    public bool IsMax { get; }
+
     /// <summary>"channels_last" or "channels_first".</summary>
     public string DataFormat { get; }
-    /// <summary>Keep the pooled axes with length 1.</summary>
+
+    /// <summary>Whether the pooled spatial dimensions are kept with length 1 (Keras's <c>keepdims</c>).</summary>
     public bool KeepDims { get; }
 
-    private long[] Axes(long dim) => DataFormat == "channels_last"
-        ? Enumerable.Range(1, Rank).Select(i => (long)i).ToArray()
-        : Enumerable.Range(2, Rank).Select(i => (long)i).ToArray();
+    /// <summary>The spatial axes reduced (of the input, batch axis 0).</summary>
+    protected IReadOnlyList<long> Axes => _axes;
+
+    private void CheckRank(int?[] inputShape)
+    {
+        if (inputShape.Length != Rank + 2)
+        {
+            string dims = Rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
+            string layout = DataFormat == "channels_last" ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
+            throw new ArgumentException(
+                $"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
+        }
+    }
 
     /// <inheritdoc />
-    public override void Build(int?[] inputShape) => ConvUtils.CheckRank(this, inputShape, Rank);
+    public override void Build(int?[] inputShape) => CheckRank(inputShape);
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training) =>
+        _max ? inputs.amax(_axes, keepdim: KeepDims) : inputs.mean(_axes, keepdim: KeepDims);
 
     /// <inheritdoc />
     protected override void ValidateInputs(Tensor[] inputs)
     {
-        if (inputs[0].dim() != Rank + 2)
-            throw new ArgumentException($"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2}; got shape {ShapeUtils.Format(inputs[0].shape)}.");
-    }
-
-    /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training, Tensor? mask)
-    {
-        var axes = Axes(inputs.dim());
-        if (mask is not null && Rank == 1)
+        var shape = ShapeUtils.WithNullBatch(inputs[0].shape);
+        CheckRank(shape);
+        if (InputShape != null)
         {
-            // Keras: masked steps do not count (mean over the unmasked steps; max ignores them).
-            var m = mask.to(inputs.dtype).unsqueeze(DataFormat == "channels_last" ? -1 : 1);
-            if (IsMax) return (inputs + (1 - m) * -1e30f).amax(axes, keepdim: KeepDims);
-            return (inputs * m).sum(axes, keepdim: KeepDims) / m.sum(axes, keepdim: KeepDims).clamp_min(1e-12f);
+            bool last = DataFormat == "channels_last";
+            int? expected = last ? InputShape[^1] : InputShape[1];
+            int? got = last ? shape[^1] : shape[1];
+            if (expected is int e && got != e)
+                throw new ArgumentException(
+                    $"Input of layer '{Name}' ({GetType().Name}) is incompatible: expected {e} channels ({DataFormat}), got shape {ShapeUtils.Format(inputs[0].shape)}.", nameof(inputs));
         }
-        return IsMax ? inputs.amax(axes, keepdim: KeepDims) : inputs.mean(axes, keepdim: KeepDims);
     }
-
-    /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training) => Call(inputs, training, null);
-
-    /// <inheritdoc />
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => null;
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)
     {
-        ConvUtils.CheckRank(this, inputShape, Rank);
-        int c = DataFormat == "channels_last" ? inputShape.Length - 1 : 1;
-        if (!KeepDims) return [inputShape[0], inputShape[c]];
-        var r = (int?[])inputShape.Clone();
-        foreach (var a in Axes(inputShape.Length)) r[a] = 1;
-        return r;
+        ArgumentNullException.ThrowIfNull(inputShape);
+        CheckRank(inputShape);
+        bool last = DataFormat == "channels_last";
+        int? channels = last ? inputShape[^1] : inputShape[1];
+        if (!KeepDims) return [inputShape[0], channels];
+        var ones = Enumerable.Repeat<int?>(1, Rank);
+        return last ? [inputShape[0], .. ones, channels] : [inputShape[0], channels, .. ones];
     }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["data_format"] = DataFormat; c["keep_dims"] = KeepDims;
+        c["data_format"] = DataFormat;
+        c["keep_dims"] = KeepDims;
         return c;
     }
 }

@@ -4,113 +4,154 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Layers;
 
 /// <summary>
-/// The shared body of the max and average pooling layers (Keras's <c>BasePooling</c>): poolSize, strides
-/// (default poolSize), padding "valid"/"same" with TensorFlow's split, channels_last by default. Average pooling
-/// with "same" padding averages only the real cells, as Keras does.
+/// The shared part of the max and average pooling layers (Keras's <c>BasePooling</c>): a window of
+/// <c>poolSize</c> slides by <c>strides</c> (default: <c>poolSize</c>) over the spatial dimensions.
 /// </summary>
+/// <remarks>
+/// Output length per dimension: "valid" floor((n − pool) / stride) + 1, "same" ceil(n / stride), with
+/// TF's "same" padding (the odd cell at the end). Padded cells never win a max and are left out of an
+/// average (Keras/TF semantics: each output is the mean of the real cells under its window).
+/// channels_last inputs are viewed as channels_first without copying, as for the convolutions.
+/// </remarks>
 public abstract class BasePooling : Layer
 {
-    /// <summary>Creates the layer.</summary>
-    protected BasePooling(int rank, bool isMax, int[] poolSize, int[]? strides, string padding, string? dataFormat, string? name)
-        : base(name)
+    private readonly bool _max;
+    private readonly long[] _pool;
+    private readonly long[] _strides;
+    private readonly long[] _toFirst;
+    private readonly long[] _toLast;
+    private readonly int[] _ones;
+
+    /// <summary>Creates the layer; see the concrete classes for the arguments.</summary>
+    protected BasePooling(int rank, bool max, IntTuple poolSize, IntTuple? strides, string padding, string? dataFormat,
+        int?[]? inputShape, string? name)
+        : base(name, inputShape: inputShape)
     {
-        string ln = GetType().Name;
+        string owner = $"{GetType().Name} '{Name}'";
         Rank = rank;
-        IsMax = isMax;
-        PoolSize = ConvUtils.Tuple(poolSize, rank, nameof(poolSize), ln);
-        Strides = ConvUtils.Tuple(strides ?? PoolSize, rank, nameof(strides), ln);
-        Padding = ConvUtils.Padding(padding, ln);
-        DataFormat = ConvUtils.DataFormat(dataFormat, ln);
+        _max = max;
+        PoolSize = poolSize.Expand(rank, nameof(poolSize), owner);
+        Strides = strides is IntTuple s ? s.Expand(rank, nameof(strides), owner) : PoolSize.ToArray();
+        Padding = ConvUtils.Padding(padding, allowCausal: false, owner);
+        DataFormat = ConvUtils.DataFormat(dataFormat, owner);
+        _pool = PoolSize.Select(p => (long)p).ToArray();
+        _strides = Strides.Select(p => (long)p).ToArray();
+        _toFirst = ConvUtils.ToChannelsFirst(rank);
+        _toLast = ConvUtils.ToChannelsLast(rank);
+        _ones = Enumerable.Repeat(1, rank).ToArray();
     }
 
-    /// <summary>Spatial dimensions.</summary>
+    /// <summary>The number of spatial dimensions (1, 2 or 3).</summary>
     public int Rank { get; }
-    /// <summary>Max (true) or average (false).</summary>
-    public bool IsMax { get; }
-    /// <summary>Window size per axis.</summary>
+
+    /// <summary>The window size, one value per dimension.</summary>
     public int[] PoolSize { get; }
-    /// <summary>Strides per axis.</summary>
+
+    /// <summary>The strides, one value per dimension (default: the pool size).</summary>
     public int[] Strides { get; }
+
     /// <summary>"valid" or "same".</summary>
     public string Padding { get; }
+
     /// <summary>"channels_last" or "channels_first".</summary>
     public string DataFormat { get; }
 
-    /// <inheritdoc />
-    public override void Build(int?[] inputShape)
+    private bool ChannelsLast => DataFormat == "channels_last";
+
+    private static string Fmt(int[] v) => "(" + string.Join(", ", v) + ")";
+
+    private void CheckRank(int?[] inputShape)
     {
-        ConvUtils.CheckRank(this, inputShape, Rank);
-        var o = ComputeOutputShape(inputShape);
-        if (o.Skip(1).Any(d => d is 0))
+        if (inputShape.Length != Rank + 2)
+        {
+            string dims = Rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
+            string layout = ChannelsLast ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
             throw new ArgumentException(
-                $"Layer '{Name}' ({GetType().Name}) with pool size {string.Join("×", PoolSize)} and padding '{Padding}' cannot be applied to input shape {ShapeUtils.Format(inputShape)}: the output would be {ShapeUtils.Format(o)}.");
+                $"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
+        }
     }
 
     /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
-    {
-        if (inputs[0].dim() != Rank + 2)
-            throw new ArgumentException($"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2}; got shape {ShapeUtils.Format(inputs[0].shape)}.");
-    }
+    public override void Build(int?[] inputShape) => ComputeOutputShape(inputShape);
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
-        var x = DataFormat == "channels_last" ? ConvUtils.ToChannelsFirst(inputs) : inputs;
-        var k = PoolSize.Select(v => (long)v).ToArray();
-        var s = Strides.Select(v => (long)v).ToArray();
+        var x = ChannelsLast ? inputs.permute(_toFirst) : inputs;
+        var (symmetric, explicitPad) = ConvUtils.ResolvePadding(x.shape, PoolSize, Strides, _ones, Padding);
         Tensor y;
-        if (Padding == "same")
+        if (_max)
         {
-            var pads = new (int, int)[Rank];
-            for (int i = 0; i < Rank; i++) pads[i] = ConvUtils.SamePad(x.shape[2 + i], PoolSize[i], Strides[i], 1);
-            var padList = ConvUtils.PadList(pads);
-            if (padList.Any(p => p != 0))
+            if (explicitPad != null) x = nn.functional.pad(x, explicitPad, value: double.NegativeInfinity);
+            y = Rank switch
             {
-                if (IsMax)
-                {
-                    y = Pool(nn.functional.pad(x, padList, value: double.NegativeInfinity), k, s);
-                }
-                else
-                {
-                    var sum = Pool(nn.functional.pad(x, padList), k, s);
-                    var ones = torch.ones([1, 1, .. x.shape[2..]], dtype: x.dtype, device: x.device);
-                    var count = Pool(nn.functional.pad(ones, padList), k, s);
-                    y = sum / count;
-                }
-                return DataFormat == "channels_last" ? ConvUtils.ToChannelsLast(y) : y;
-            }
+                1 => nn.functional.max_pool1d(x, _pool[0], _strides[0], symmetric[0]),
+                2 => nn.functional.max_pool2d(x, _pool, _strides, symmetric),
+                _ => nn.functional.max_pool3d(x, _pool, _strides, symmetric),
+            };
         }
-        y = Pool(x, k, s);
-        return DataFormat == "channels_last" ? ConvUtils.ToChannelsLast(y) : y;
+        else if (explicitPad == null)
+        {
+            y = AvgPool(x, symmetric);
+        }
+        else
+        {
+            // Asymmetric "same": sum over the zero-padded window / number of real cells in it.
+            var padded = nn.functional.pad(x, explicitPad);
+            long[] maskShape = [1, 1, .. x.shape[2..]];
+            var real = nn.functional.pad(torch.ones(maskShape, dtype: x.dtype, device: x.device), explicitPad);
+            y = AvgPool(padded, new long[Rank]).div(AvgPool(real, new long[Rank]));
+        }
+        return ChannelsLast ? y.permute(_toLast) : y;
     }
 
-    private Tensor Pool(Tensor x, long[] k, long[] s) => (Rank, IsMax) switch
+    private Tensor AvgPool(Tensor x, long[] padding) => Rank switch
     {
-        (1, true) => nn.functional.max_pool1d(x, k[0], s[0]),
-        (2, true) => nn.functional.max_pool2d(x, k, s),
-        (3, true) => nn.functional.max_pool3d(x, k, s),
-        (1, false) => nn.functional.avg_pool1d(x, k[0], s[0]),
-        (2, false) => nn.functional.avg_pool2d(x, k, s),
-        _ => nn.functional.avg_pool3d(x, k, s),
+        1 => nn.functional.avg_pool1d(x, _pool[0], _strides[0], padding[0], count_include_pad: false),
+        2 => nn.functional.avg_pool2d(x, _pool, _strides, padding, count_include_pad: false),
+        _ => nn.functional.avg_pool3d(x, _pool, _strides, padding, count_include_pad: false),
     };
+
+    /// <inheritdoc />
+    protected override void ValidateInputs(Tensor[] inputs)
+    {
+        var shape = ShapeUtils.WithNullBatch(inputs[0].shape);
+        CheckRank(shape);
+        if (InputShape != null)
+        {
+            int? expected = ChannelsLast ? InputShape[^1] : InputShape[1];
+            int? got = ChannelsLast ? shape[^1] : shape[1];
+            if (expected is int e && got != e)
+                throw new ArgumentException(
+                    $"Input of layer '{Name}' ({GetType().Name}) is incompatible: expected {e} channels ({DataFormat}), got shape {ShapeUtils.Format(inputs[0].shape)}.", nameof(inputs));
+        }
+        ComputeOutputShape(shape);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)
     {
-        ConvUtils.CheckRank(this, inputShape, Rank);
-        var r = (int?[])inputShape.Clone();
-        int first = DataFormat == "channels_last" ? 1 : 2;
+        ArgumentNullException.ThrowIfNull(inputShape);
+        CheckRank(inputShape);
+        var spatial = ConvUtils.Spatial(inputShape, Rank, ChannelsLast);
+        var outSpatial = new int?[Rank];
         for (int i = 0; i < Rank; i++)
-            r[first + i] = ConvUtils.OutputLength(inputShape[first + i], PoolSize[i], Padding, Strides[i]);
-        return r;
+            outSpatial[i] = ConvUtils.ConvOutputLength(spatial[i], PoolSize[i], Padding, Strides[i], 1);
+        int? channels = ChannelsLast ? inputShape[^1] : inputShape[1];
+        int?[] output = ChannelsLast ? [inputShape[0], .. outSpatial, channels] : [inputShape[0], channels, .. outSpatial];
+        if (outSpatial.Any(d => d is <= 0))
+            throw ConvUtils.DoesNotFit(this, $"the pool {Fmt(PoolSize)} (strides {Fmt(Strides)})", inputShape, output, Padding);
+        return output;
     }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["pool_size"] = PoolSize; c["strides"] = Strides; c["padding"] = Padding; c["data_format"] = DataFormat;
+        c["pool_size"] = PoolSize.ToArray();
+        c["strides"] = Strides.ToArray();
+        c["padding"] = Padding;
+        c["data_format"] = DataFormat;
         return c;
     }
 }

@@ -1,13 +1,22 @@
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's <c>MaxPooling2D</c>: max over windows of <c>poolSize</c> (strides default to poolSize).</summary>
+/// <summary>
+/// Max pooling over 2 spatial dimensions (Keras's <c>MaxPooling2D</c>): each output is the maximum
+/// under a <c>poolSize</c> window of (batch, height, width, channels), moved by <c>strides</c>.
+/// </summary>
+/// <remarks>See <see cref="BasePooling"/> for the output size and "same" padding.</remarks>
 public sealed class MaxPooling2D : BasePooling
 {
-    /// <summary>Creates the layer with one size for every axis.</summary>
-    public MaxPooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? dataFormat = null, string? name = null)
-        : base(2, true, [poolSize], strides is int s ? [s] : null, padding, dataFormat, name) { }
-
-    /// <summary>Creates the layer with a size per axis.</summary>
-    public MaxPooling2D(int[] poolSize, int[]? strides = null, string padding = "valid", string? dataFormat = null, string? name = null)
-        : base(2, true, poolSize, strides, padding, dataFormat, name) { }
+    /// <summary>Creates the layer (Keras's defaults).</summary>
+    /// <param name="poolSize">The window size: an int for every dimension, or one per dimension (default 2).</param>
+    /// <param name="strides">The strides (default: <paramref name="poolSize"/>).</param>
+    /// <param name="padding">"valid" or "same" (case-insensitive).</param>
+    /// <param name="dataFormat">"channels_last" (batch, height, width, channels) or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
+    public MaxPooling2D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
+        int?[]? inputShape = null, string? name = null)
+        : base(2, true, poolSize ?? 2, strides, padding, dataFormat, inputShape, name)
+    {
+    }
 }
