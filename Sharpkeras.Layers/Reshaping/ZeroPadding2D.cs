@@ -44,7 +44,13 @@ public sealed class ZeroPadding2D : Layer
     public string DataFormat { get; }
 
     /// <inheritdoc />
-    public override void Build(int?[] inputShape) => ConvUtils.CheckRank(this, inputShape, 2);
+    public override void Build(int?[] inputShape) => CheckRank(inputShape);
+
+    private void CheckRank(int?[] inputShape)
+    {
+        if (inputShape.Length != 4)
+            throw new ArgumentException($"Input of layer '{Name}' (ZeroPadding2D) must have rank 4 (batch, rows, cols, channels); got shape {ShapeUtils.Format(inputShape)}.");
+    }
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
@@ -57,7 +63,7 @@ public sealed class ZeroPadding2D : Layer
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)
     {
-        ConvUtils.CheckRank(this, inputShape, 2);
+        CheckRank(inputShape);
         var r = (int?[])inputShape.Clone();
         int h = DataFormat == "channels_last" ? 1 : 2;
         r[h] = r[h] + Top + Bottom;
