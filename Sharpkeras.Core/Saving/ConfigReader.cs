@@ -275,6 +275,22 @@ internal sealed class ConfigReader
             }
             if (v.ValueKind == JsonValueKind.String && FromClassNameString(v.GetString()!, target, where) is { } byName) return byName;
         }
+        // Types with an implicit conversion from a JSON-friendly type (e.g. the layers' IntTuple from int or int[]).
+        foreach (var op in target.GetMethods(BindingFlags.Public | BindingFlags.Static))
+        {
+            if (op.Name != "op_Implicit" || op.ReturnType != target) continue;
+            var from = op.GetParameters()[0].ParameterType;
+            bool fits = v.ValueKind switch
+            {
+                JsonValueKind.Array => from.IsArray,
+                JsonValueKind.Number => IsNumeric(from),
+                JsonValueKind.String => from == typeof(string),
+                JsonValueKind.True or JsonValueKind.False => from == typeof(bool),
+                _ => false,
+            };
+            if (!fits) continue;
+            return op.Invoke(null, [Convert(v, from, key, where)]);
+        }
         throw Bad(v, target, key, where);
     }
 
