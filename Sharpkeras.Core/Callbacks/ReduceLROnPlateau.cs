@@ -95,7 +95,8 @@ public sealed class ReduceLROnPlateau : Callback
             if (Wait >= Patience)
             {
                 double oldLr = optimizer.LearningRate;
-                if (oldLr > (float)MinLr)
+                // Keras keeps the rate in a float32 variable and compares with float32(minLr).
+                if ((float)oldLr > (float)MinLr)
                 {
                     double newLr = Math.Max(oldLr * Factor, MinLr);
                     optimizer.LearningRate = newLr;
