@@ -4,7 +4,8 @@ namespace Sharpkeras.Callbacks;
 /// Reduces the learning rate when a monitored value has stopped improving (Keras's
 /// <c>keras.callbacks.ReduceLROnPlateau</c>): after <c>patience</c> epochs without an improvement larger than
 /// <c>minDelta</c>, <c>lr = max(lr·factor, minLr)</c>, then <c>cooldown</c> epochs pass before counting again.
-/// Writes the current learning rate to the epoch logs as "learning_rate".
+/// Writes the current learning rate to the epoch logs as "learning_rate". A monitor key missing from the logs prints
+/// Keras's warning (once) and changes nothing.
 /// </summary>
 public sealed class ReduceLROnPlateau : Callback
 {

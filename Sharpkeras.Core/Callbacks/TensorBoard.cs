@@ -14,7 +14,7 @@ namespace Sharpkeras.Callbacks;
 public sealed class TensorBoard : Callback
 {
     private SummaryWriter? _trainWriter, _valWriter;
-    private int _globalTrainBatch, _globalTestBatch;
+    private int _globalTrainBatch;
     private readonly int? _batchFreq;
 
     /// <summary>Creates the callback.</summary>
@@ -69,9 +69,6 @@ public sealed class TensorBoard : Callback
         if (_batchFreq is not int freq || _globalTrainBatch % freq != 0 || logs == null) return;
         foreach (var (name, value) in logs) TrainWriter.add_scalar($"batch_{name}", (float)value, _globalTrainBatch);
     }
-
-    /// <inheritdoc />
-    public override void OnTestBatchBegin(int batch, IDictionary<string, double> logs) => _globalTestBatch++;
 
     /// <inheritdoc />
     public override void OnTestEnd(IDictionary<string, double> logs)
