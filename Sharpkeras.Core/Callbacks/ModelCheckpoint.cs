@@ -34,7 +34,7 @@ public class ModelCheckpoint : Callback
         ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
         ArgumentNullException.ThrowIfNull(mode);
         if (verbose < 0) throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose must be 0 or 1.");
-        try { PythonFormat.FieldNames(filepath); }
+        try { Sharpkeras.Saving.PythonFormat.FieldNames(filepath); }
         catch (FormatException e) { throw new ArgumentException($"Invalid filepath template \"{filepath}\": {e.Message}", nameof(filepath), e); }
         if (saveWeightsOnly)
         {
@@ -111,7 +111,7 @@ public class ModelCheckpoint : Callback
     /// <summary>Creates the folder of a path template (up to its first field) and checks that a file can be written there.</summary>
     internal static void CheckWritableDirectory(string template, string who)
     {
-        var prefix = PythonFormat.StaticPrefix(template);
+        var prefix = Sharpkeras.Saving.PythonFormat.StaticPrefix(template);
         string full = Path.GetFullPath(prefix.Length == 0 ? "x" : prefix + "x");
         var dir = prefix.EndsWith('/') || prefix.EndsWith(Path.DirectorySeparatorChar) ? Path.GetFullPath(prefix) : Path.GetDirectoryName(full)!;
         try
@@ -157,7 +157,7 @@ public class ModelCheckpoint : Callback
     {
         try
         {
-            return PythonFormat.Format(Filepath, name =>
+            return Sharpkeras.Saving.PythonFormat.Format(Filepath, name =>
             {
                 if (name == "epoch") return (true, epoch + 1);
                 if (logs.TryGetValue(name, out var v)) return (true, v);
@@ -187,12 +187,12 @@ public class ModelCheckpoint : Callback
             }
             return true;
         }
-        string bestText = Best is double b ? PythonFormat.FormatNumber(b, ".5f") : "None";
+        string bestText = Best is double b ? Sharpkeras.Saving.PythonFormat.FormatNumber(b, ".5f") : "None";
         bool improved = Best is not double best || (_lowerIsBetter ? current < best : current > best);
         if (improved)
         {
             if (Verbose > 0)
-                Console.WriteLine($"\nEpoch {epoch + 1}: {Monitor} improved from {bestText} to {PythonFormat.FormatNumber(current, ".5f")}, saving model to {path}");
+                Console.WriteLine($"\nEpoch {epoch + 1}: {Monitor} improved from {bestText} to {Sharpkeras.Saving.PythonFormat.FormatNumber(current, ".5f")}, saving model to {path}");
             Best = current;
             return true;
         }
