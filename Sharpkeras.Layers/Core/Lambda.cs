@@ -5,7 +5,7 @@ namespace Sharpkeras.Layers;
 
 /// <summary>
 /// Wraps an arbitrary function of tensors as a layer (Keras's <c>Lambda</c>), for Sequential and Functional models:
-/// <c>new Lambda(x => x * x)</c>, or over several inputs <c>new Lambda(xs => xs[0] - xs[1])</c>. The function must
+/// <c>new Lambda(x => x * x)</c>, or over several inputs <c>Lambda.OnInputs(xs => xs[0] - xs[1])</c>. The function must
 /// use TorchSharp operations on its arguments so gradients flow. The output shape is given by <c>outputShape</c>
 /// (batch excluded, or a function of the full input shape), or else inferred like Keras by running the function
 /// once on small zero tensors (unknown sizes become null). Integer inputs are passed as they are.
@@ -58,16 +58,23 @@ public sealed class Lambda : Layer
         Init();
     }
 
-    /// <summary>Wraps a function of several tensors (<c>new Lambda(xs =&gt; xs[0] * xs[1]).Apply(a, b)</c>).</summary>
-    /// <param name="function">The function, applied to the (batched) inputs in order.</param>
-    /// <param name="outputShape">The output shape without the batch dimension, or null to infer it by running.</param>
-    /// <param name="name">Layer name.</param>
-    public Lambda(Func<Tensor[], Tensor> function, int?[]? outputShape = null, string? name = null) : base(name)
+    private Lambda(Func<Tensor[], Tensor> function, int?[]? outputShape, string? name) : base(name)
     {
         _multiFunction = function ?? throw new ArgumentNullException(nameof(function));
         _outputShape = CheckShape(outputShape);
         Init();
     }
+
+    /// <summary>
+    /// Wraps a function of several tensors, for a Lambda applied to a list of inputs as in Keras:
+    /// <c>Lambda.OnInputs(xs =&gt; xs[0] * xs[1]).Apply(a, b)</c>. (A factory rather than a constructor, because a C#
+    /// lambda such as <c>xs =&gt; xs[0]</c> would fit both a one-tensor and a tensor-array delegate.)
+    /// </summary>
+    /// <param name="function">The function, applied to the (batched) inputs in order.</param>
+    /// <param name="outputShape">The output shape without the batch dimension, or null to infer it by running.</param>
+    /// <param name="name">Layer name.</param>
+    public static Lambda OnInputs(Func<Tensor[], Tensor> function, int?[]? outputShape = null, string? name = null)
+        => new(function, outputShape, name);
 
     private void Init()
     {
@@ -95,7 +102,7 @@ public sealed class Lambda : Layer
         if (_multiFunction is not null) return _multiFunction(inputs);
         if (inputs.Length != 1)
             throw new ArgumentException(
-                $"Layer '{Name}' (Lambda) wraps a function of one tensor but was called on {inputs.Length} inputs; use new Lambda(Func<Tensor[], Tensor>) for several.", nameof(inputs));
+                $"Layer '{Name}' (Lambda) wraps a function of one tensor but was called on {inputs.Length} inputs; use Lambda.OnInputs for several.", nameof(inputs));
         return _function!(inputs[0]);
     }
 
@@ -107,7 +114,7 @@ public sealed class Lambda : Layer
     {
         if (_function is not null && inputShapes.Length != 1)
             throw new ArgumentException(
-                $"Layer '{Name}' (Lambda) wraps a function of one tensor but was applied to {inputShapes.Length} inputs; use new Lambda(Func<Tensor[], Tensor>) for several.", "inputs");
+                $"Layer '{Name}' (Lambda) wraps a function of one tensor but was applied to {inputShapes.Length} inputs; use Lambda.OnInputs for several.", "inputs");
         if (_outputShapeFunction is not null)
         {
             var s = _outputShapeFunction((int?[])inputShapes[0].Clone())

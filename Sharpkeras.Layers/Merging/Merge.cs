@@ -146,13 +146,27 @@ public abstract class Merge : Layer
         return m.expand_as(x);
     }
 
+    private static bool Broadcastable(long[] a, long[] b)
+    {
+        for (int i = 1; i <= Math.Min(a.Length, b.Length); i++)
+            if (a[^i] != b[^i] && a[^i] != 1 && b[^i] != 1) return false;
+        return true;
+    }
+
     /// <inheritdoc />
     public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
     {
         var r = new Tensor?[outputCount];
         if (masks is null || masks.Length != inputs.Length || masks.Any(m => m is null)) return r;
         var all = masks[0]!;
-        for (int i = 1; i < masks.Length; i++) all = all.logical_or(masks[i]!);
+        for (int i = 1; i < masks.Length; i++)
+        {
+            var m = masks[i]!;
+            if (!Broadcastable(all.shape, m.shape))
+                throw new ArgumentException(
+                    $"Layer '{Name}' ({GetType().Name}): the input masks of shapes {string.Join(", ", masks.Select(k => ShapeUtils.Format(k!.shape)))} cannot be combined.", nameof(masks));
+            all = all.logical_or(m);
+        }
         r[0] = all;
         return r;
     }
