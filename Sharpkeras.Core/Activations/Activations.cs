@@ -28,8 +28,8 @@ public static class Activations
         "leaky_relu" => x => nn.functional.leaky_relu(x, 0.2),
         "elu" => x => nn.functional.elu(x, 1.0),
         "selu" => x => nn.functional.selu(x),
-        // Keras's gelu default is approximate=True (tanh approximation).
-        "gelu" => x => 0.5 * x * (1.0 + (Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3))).tanh()),
+        // keras.activations.gelu defaults to approximate=False: the exact x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)).
+        "gelu" => x => nn.functional.gelu(x),
         "swish" or "silu" => x => nn.functional.silu(x),
         "softplus" => x => nn.functional.softplus(x),
         "softsign" => x => nn.functional.softsign(x),

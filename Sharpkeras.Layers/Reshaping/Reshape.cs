@@ -3,60 +3,76 @@ using static TorchSharp.torch;
 
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's <c>Reshape</c>: reshapes every sample to <c>targetShape</c> (batch axis kept; one -1 is inferred).</summary>
+/// <summary>
+/// Reshapes every sample to <c>targetShape</c>, keeping the batch axis (Keras's <c>Reshape</c>). One entry of
+/// <c>targetShape</c> may be -1: it is inferred from the sample size. Input and output hold the same number of
+/// values per sample. Integer and bool inputs keep their type.
+/// </summary>
+/// <example><c>new Reshape([3, 4]).Apply(x)</c> turns (None, 12) into (None, 3, 4); <c>new Reshape([-1, 2, 2])</c>
+/// turns (None, 3, 4) into (None, 3, 2, 2).</example>
 public sealed class Reshape : Layer
 {
     /// <summary>Creates the layer.</summary>
+    /// <param name="targetShape">The per-sample shape (batch excluded): non-negative sizes and at most one -1.</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     public Reshape(int[] targetShape, int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(targetShape);
-        if (targetShape.Count(d => d == -1) > 1 || targetShape.Any(d => d == 0 || d < -1))
-            throw new ArgumentException($"Reshape: targetShape must hold positive sizes and at most one -1; got ({string.Join(", ", targetShape)}).", nameof(targetShape));
-        TargetShape = targetShape;
-        SupportsMasking = false;
+        if (targetShape.Any(d => d < -1) || targetShape.Count(d => d == -1) > 1)
+            throw new ArgumentException(
+                $"Reshape: every dimension of targetShape must be a non-negative integer, or -1 for a single unknown dimension; got ({string.Join(", ", targetShape)}).",
+                nameof(targetShape));
+        TargetShape = (int[])targetShape.Clone();
+        AcceptsIntegerInput = true;
     }
 
-    /// <summary>The per-sample target shape.</summary>
+    /// <summary>The per-sample target shape (batch excluded; may hold one -1).</summary>
     public int[] TargetShape { get; }
 
+    /// <summary>Keras's compute_reshape_output_shape on the sample dims: the -1 resolved, or null when unknown.</summary>
     private int?[] Resolve(int?[] inputShape)
     {
-        long? total = 1;
-        for (int i = 1; i < inputShape.Length; i++) total = total is long t && inputShape[i] is int d ? t * d : null;
-        long known = TargetShape.Where(d => d > 0).Aggregate(1L, (a, b) => a * b);
+        var sample = inputShape.Skip(1).ToArray();
         var r = new int?[TargetShape.Length + 1];
-        r[0] = inputShape[0];
-        for (int i = 0; i < TargetShape.Length; i++)
+        r[0] = inputShape.Length > 0 ? inputShape[0] : null;
+        if (sample.Any(d => d is null))
         {
-            if (TargetShape[i] > 0) { r[i + 1] = TargetShape[i]; continue; }
-            r[i + 1] = total is long t ? (t % known == 0 ? (int)(t / known) : throw Incompatible(inputShape)) : null;
+            for (int i = 0; i < TargetShape.Length; i++) r[i + 1] = TargetShape[i] == -1 ? null : TargetShape[i];
+            return r;
         }
-        if (total is long tt && !TargetShape.Contains(-1) && tt != known) throw Incompatible(inputShape);
+        long size = sample.Aggregate(1L, (a, d) => a * d!.Value);
+        long known = TargetShape.Where(d => d != -1).Aggregate(1L, (a, d) => a * d);
+        int unknown = Array.IndexOf(TargetShape, -1);
+        if (unknown < 0 ? size != known : known == 0 || size % known != 0)
+            throw new ArgumentException(
+                $"Layer '{Name}' (Reshape) cannot reshape input of shape {ShapeUtils.Format(inputShape)} ({size} values per sample) " +
+                $"to targetShape ({string.Join(", ", TargetShape)}){(unknown < 0 ? $" ({known} values)" : $": {size} is not a multiple of {known}")}.");
+        for (int i = 0; i < TargetShape.Length; i++) r[i + 1] = i == unknown ? (int)(size / known) : TargetShape[i];
         return r;
     }
-
-    private ArgumentException Incompatible(int?[] inputShape) => new(
-        $"Layer '{Name}' (Reshape) cannot reshape input {ShapeUtils.Format(inputShape)} to (None, {string.Join(", ", TargetShape)}): the sizes differ.");
 
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => _ = Resolve(inputShape);
 
     /// <inheritdoc />
+    protected override void ValidateInputs(Tensor[] inputs) => _ = Resolve(ReshapingArgs.Nullable(inputs[0].shape));
+
+    /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
-    {
-        var s = ShapeUtils.WithNullBatch(inputs.shape);
-        _ = Resolve(s);
-        return inputs.reshape([inputs.shape[0], .. TargetShape.Select(d => (long)d)]);
-    }
+        => inputs.reshape([inputs.shape[0], .. TargetShape.Select(d => (long)d)]);
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape) => Resolve(inputShape);
 
     /// <inheritdoc />
+    protected override ScalarType OutputDType(ScalarType inputType) => ReshapingArgs.KeepType(this, inputType);
+
+    /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["target_shape"] = TargetShape;
+        c["target_shape"] = (int[])TargetShape.Clone();
         return c;
     }
 }

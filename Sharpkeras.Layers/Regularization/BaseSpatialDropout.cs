@@ -1,0 +1,76 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Layers;
+
+/// <summary>
+/// The shared body of <see cref="SpatialDropout1D"/> and <see cref="SpatialDropout2D"/> (Keras's
+/// <c>BaseSpatialDropout</c>): in training, whole feature maps (channels) are dropped with probability <c>rate</c>
+/// per sample and the kept ones are scaled by 1/(1 − rate); at inference the layer is the identity.
+/// </summary>
+public abstract class BaseSpatialDropout : Layer
+{
+    private readonly Generator? _generator;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="rate">Fraction of channels to drop, in [0, 1).</param>
+    /// <param name="seed">Optional seed for reproducible masks (otherwise torch's generator, seeded by <see cref="Keras.Config.Seed"/>).</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
+    protected BaseSpatialDropout(double rate, int? seed, int?[]? inputShape, string? name) : base(name, inputShape: inputShape)
+    {
+        if (!(rate >= 0 && rate < 1))
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"{GetType().Name}: rate must be in [0, 1); got {rate}.");
+        Rate = rate;
+        Seed = seed;
+        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
+        SupportsMasking = true;
+    }
+
+    /// <summary>The fraction of channels dropped in training.</summary>
+    public double Rate { get; }
+
+    /// <summary>The seed, if any.</summary>
+    public int? Seed { get; }
+
+    /// <summary>The input rank (batch included) the layer takes.</summary>
+    protected abstract int Rank { get; }
+
+    /// <summary>The expected layout, for error messages.</summary>
+    protected abstract string Layout { get; }
+
+    /// <summary>The shape of the keep mask for an input: the batch and channel sizes, 1 elsewhere.</summary>
+    protected abstract long[] NoiseShape(long[] inputShape);
+
+    /// <inheritdoc />
+    public override void Build(int?[] inputShape) => ReshapingArgs.CheckRank(this, inputShape, Rank, Layout);
+
+    /// <inheritdoc />
+    protected override void ValidateInputs(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, Rank, Layout);
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        if (!training || Rate == 0) return inputs;
+        var shape = NoiseShape(inputs.shape);
+        var u = _generator is null
+            ? torch.rand(shape, dtype: inputs.dtype, device: inputs.device)
+            : torch.rand(shape, generator: _generator, dtype: inputs.dtype).to(inputs.device);
+        return inputs * u.ge(Rate).to(inputs.dtype) / (1.0 - Rate);
+    }
+
+    /// <inheritdoc />
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        ReshapingArgs.CheckRank(this, inputShape, Rank, Layout);
+        return inputShape;
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["rate"] = Rate;
+        c["seed"] = Seed;
+        return c;
+    }
+}
