@@ -102,13 +102,23 @@ public class Attention : Layer
         throw new ArgumentException(
             $"Layer '{Name}' ({GetType().Name}) must be called on a list of inputs, [query, value] or [query, value, key]; got one input of shape {ShapeUtils.Format(inputShape)}.");
 
-    /// <inheritdoc />
+    /// <summary>Creates the weights (shapes that do not fit are reported by the call that follows, with the actual input shapes).</summary>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
-        CheckShapes(inputShapes);
-        CreateWeights(inputShapes[0]);
+        try { CheckShapes(inputShapes); }
+        catch (ArgumentException) { return; }
+        EnsureWeights(inputShapes[0]);
     }
+
+    private void EnsureWeights(int?[] queryShape)
+    {
+        if (_weightsCreated) return;
+        CreateWeights(queryShape);
+        _weightsCreated = true;
+    }
+
+    private bool _weightsCreated;
 
     /// <summary>Creates the weights for the query shape (dot: scalar scale and concat weight).</summary>
     private protected virtual void CreateWeights(int?[] queryShape)
@@ -150,7 +160,8 @@ public class Attention : Layer
     /// <inheritdoc />
     public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
     {
-        CheckShapes(inputs.Select(t => ShapeUtils.WithNullBatch(t.shape)).ToArray());
+        CheckShapes(inputs.Select(t => t.shape.Select(d => (int?)(int)d).ToArray()).ToArray());
+        EnsureWeights(ShapeUtils.WithNullBatch(inputs[0].shape));
         var q = inputs[0];
         var v = inputs[1];
         var k = inputs.Length > 2 ? inputs[2] : v;
@@ -216,6 +227,7 @@ public class Attention : Layer
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         CheckShapes(inputShapes);
+        EnsureWeights(inputShapes[0]);
         return [([.. inputShapes[0][..^1], inputShapes[1][^1]], DType)];
     }
 

@@ -235,7 +235,10 @@ public sealed class MultiHeadAttention : Layer
         throw new ArgumentException(
             $"Layer '{Name}' (MultiHeadAttention) needs at least two inputs, a query and a value (Apply(query, value)); got one input of shape {ShapeUtils.Format(inputShape)}.");
 
-    /// <summary>Builds the projections from [query, value] or [query, value, key] shapes (a trailing attention-mask shape is ignored).</summary>
+    /// <summary>
+    /// Builds the projections from [query, value] or [query, value, key] shapes (a trailing attention-mask shape is
+    /// ignored). Shapes that do not fit are reported by the call that follows, with the actual input shapes.
+    /// </summary>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -248,7 +251,15 @@ public sealed class MultiHeadAttention : Layer
             4 => new Layout(0, 1, 2, 3),
             _ => null, // [q, v, key] or [q, v, mask]: decided from the element types at the first call
         };
-        if (layout is Layout l) EnsureProjections(inputShapes[l.Query], inputShapes[l.Value], l.Key >= 0 ? inputShapes[l.Key] : null);
+        if (layout is Layout l)
+        {
+            var q = inputShapes[l.Query];
+            var v = inputShapes[l.Value];
+            var k = l.Key >= 0 ? inputShapes[l.Key] : v;
+            try { CheckShapes(q, v, k); }
+            catch (ArgumentException) { return; }   // reported by Call / ComputeOutputShapes with the real shapes
+            EnsureProjections(q, v, k);
+        }
     }
 
     private void EnsureProjections(int?[] q, int?[] v, int?[]? k)
@@ -346,10 +357,11 @@ public sealed class MultiHeadAttention : Layer
         var value = inputs[layout.Value];
         var key = layout.Key >= 0 ? inputs[layout.Key] : value;
         var attentionMask = layout.Mask >= 0 ? inputs[layout.Mask] : null;
+        static int?[] Concrete(Tensor t) => t.shape.Select(d => (int?)(int)d).ToArray();
+        CheckShapes(Concrete(query), Concrete(value), Concrete(key));
         var qs = ShapeUtils.WithNullBatch(query.shape);
         var vs = ShapeUtils.WithNullBatch(value.shape);
         var ks = ShapeUtils.WithNullBatch(key.shape);
-        CheckShapes(qs, vs, ks);
         if (query.shape[0] != value.shape[0] || key.shape[0] != value.shape[0])
             throw new ArgumentException(
                 $"Inputs of layer '{Name}' (MultiHeadAttention) have different batch sizes: query {ShapeUtils.Format(query.shape)}, value {ShapeUtils.Format(value.shape)}, key {ShapeUtils.Format(key.shape)}.");

@@ -32,6 +32,8 @@ public abstract class BaseImagePreprocessingLayer : Layer
         DataFormat = dataFormat;
         Seed = seed;
         if (random) _generator = new Generator(seed is int s ? (ulong)s : (ulong)RandomState.NextSeed(), torch.CPU);
+        // Like Keras's preprocessing layers (built at init): no weights, any image size; inputs are checked per call.
+        Built = true;
     }
 
     /// <summary>"channels_last" (N, H, W, C) or "channels_first" (N, C, H, W).</summary>
