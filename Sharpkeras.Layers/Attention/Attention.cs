@@ -189,7 +189,7 @@ public class Attention : Layer
             if (_dropoutGenerator is null) weights = nn.functional.dropout(weights, Dropout, training: true);
             else
             {
-                var keep = torch.rand(weights.shape, dtype: weights.dtype, generator: _dropoutGenerator).to(weights.device).ge(Dropout);
+                var keep = HostToDevice.To(torch.rand(weights.shape, dtype: weights.dtype, generator: _dropoutGenerator).ge(Dropout), weights.device);
                 weights = weights * keep.to(weights.dtype) / (1.0 - Dropout);
             }
         }

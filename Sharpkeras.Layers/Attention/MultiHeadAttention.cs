@@ -455,7 +455,7 @@ public sealed class MultiHeadAttention : Layer
             if (_dropoutGenerator is null) probs = nn.functional.dropout(probs, Dropout, training: true);
             else
             {
-                var keep = torch.rand(probs.shape, dtype: probs.dtype, generator: _dropoutGenerator).to(probs.device).ge(Dropout);
+                var keep = HostToDevice.To(torch.rand(probs.shape, dtype: probs.dtype, generator: _dropoutGenerator).ge(Dropout), probs.device);
                 probs = probs * keep.to(probs.dtype) / (1.0 - Dropout);
             }
         }

@@ -22,7 +22,7 @@ internal static class ImageOps
         {
             "bilinear" => F.interpolate(nchw, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: antialias),
             "bicubic" => F.interpolate(nchw, [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: antialias),
-            "nearest" => F.interpolate(nchw, [height, width], mode: InterpolationMode.NearestExact),
+            "nearest" => F.interpolate(nchw, [height, width], mode: InterpolationMode.NearestExact, align_corners: false),
             _ => throw new ArgumentException($"Unknown interpolation '{interpolation}'. Valid: {string.Join(", ", ResizeInterpolations)}.", nameof(interpolation)),
         };
     }
@@ -77,7 +77,8 @@ internal static class ImageOps
         [
             a0, a1 * ((double)h / w), (a0 * cx + a1 * cy + a2 - cx) / (w / 2.0),
             b0 * ((double)w / h), b1, (b0 * cx + b1 * cy + b2 - cy) / (h / 2.0),
-        ], 1).reshape(n, 2, 3).to(dtype, nchw.device);
+        ], 1).reshape(n, 2, 3);
+        theta = HostToDevice.To(theta, nchw.device, dtype);
         var grid = F.affine_grid(theta, [n, c, h, w], align_corners: false);
 
         bool nearest = interpolation == "nearest";

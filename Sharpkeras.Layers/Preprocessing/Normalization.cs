@@ -252,7 +252,7 @@ public sealed class Normalization : Layer
         Tensor mean, variance;
         if (_fixedMean is not null)
         {
-            if (_fixedMean.device != inputs.device || _fixedMean.dtype != inputs.dtype)
+            if (!DeviceUtils.IsOn(_fixedMean, inputs.device) || _fixedMean.dtype != inputs.dtype)
             {
                 _fixedMean = _fixedMean.to(inputs.dtype, inputs.device).DetachFromDisposeScope();
                 _fixedVariance = _fixedVariance!.to(inputs.dtype, inputs.device).DetachFromDisposeScope();

@@ -45,7 +45,7 @@ public sealed class RandomBrightness : BaseImagePreprocessingLayer
     {
         if (!training) return images;
         long n = images.shape[0];
-        var delta = (Uniform(n, _lower, _upper) * (ValueRange.high - ValueRange.low)).to(images.dtype, images.device).reshape(n, 1, 1, 1);
+        var delta = HostToDevice.To(Uniform(n, _lower, _upper) * (ValueRange.high - ValueRange.low), images.device, images.dtype).reshape(n, 1, 1, 1);
         return (images + delta).clamp(ValueRange.low, ValueRange.high);
     }
 

@@ -39,7 +39,7 @@ public sealed class RandomContrast : BaseImagePreprocessingLayer
     {
         if (!training) return images;
         long n = images.shape[0];
-        var c = Uniform(n, 1.0 - _lower, 1.0 + _upper).to(images.dtype, images.device).reshape(n, 1, 1, 1);
+        var c = HostToDevice.To(Uniform(n, 1.0 - _lower, 1.0 + _upper), images.device, images.dtype).reshape(n, 1, 1, 1);
         long[] spatial = ChannelsLast ? [1, 2] : [2, 3];
         var mean = images.mean(spatial, keepdim: true);
         return ((images - mean) * c + mean).clamp(ValueRange.low, ValueRange.high);

@@ -40,8 +40,8 @@ public sealed class RandomCrop : BaseImagePreprocessingLayer
         {
             long n = images.shape[0];
             var device = images.device;
-            var hs = torch.randint(0, h - Height + 1, [n], dtype: ScalarType.Int64, generator: RandomGenerator).to(device);
-            var ws = torch.randint(0, w - Width + 1, [n], dtype: ScalarType.Int64, generator: RandomGenerator).to(device);
+            var hs = HostToDevice.To(torch.randint(0, h - Height + 1, [n], dtype: ScalarType.Int64, generator: RandomGenerator), device);
+            var ws = HostToDevice.To(torch.randint(0, w - Width + 1, [n], dtype: ScalarType.Int64, generator: RandomGenerator), device);
             var rows = hs.unsqueeze(1) + torch.arange(Height, dtype: ScalarType.Int64, device: device);  // (N, height)
             var cols = ws.unsqueeze(1) + torch.arange(Width, dtype: ScalarType.Int64, device: device);   // (N, width)
             var batch = torch.arange(n, dtype: ScalarType.Int64, device: device).reshape(n, 1, 1);

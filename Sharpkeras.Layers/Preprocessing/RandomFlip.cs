@@ -30,8 +30,8 @@ public sealed class RandomFlip : BaseImagePreprocessingLayer
     {
         if (!training) return images;
         long n = images.shape[0];
-        var flips = (torch.rand([n], dtype: ScalarType.Float32, generator: RandomGenerator) <= 0.5f)
-            .to(images.device).reshape(n, 1, 1, 1);
+        var flips = HostToDevice.To(torch.rand([n], dtype: ScalarType.Float32, generator: RandomGenerator) <= 0.5f, images.device)
+            .reshape(n, 1, 1, 1);
         int hAxis = ChannelsLast ? 1 : 2;
         var output = images;
         if (Mode != "vertical") output = torch.where(flips, output.flip(hAxis + 1), output);
