@@ -207,7 +207,7 @@ public class MultiHeadAttentionTests
         var before = mha.GetWeights()[0].clone();
         var xs = torch.randn(32, 6, 8);
         var ys = xs.sum(new long[] { 1, 2 }).gt(0).to(ScalarType.Int64);
-        model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         var history = model.Fit(xs, ys, batchSize: 8, epochs: 5, verbose: 0);
         Assert.That(history["loss"].All(double.IsFinite), Is.True);
         Assert.That(history["loss"][^1], Is.LessThan(history["loss"][0]));
