@@ -3,21 +3,35 @@ using TorchSharp.Modules;
 
 namespace Sharpkeras.Optimizers;
 
-/// <summary>Adadelta (Keras defaults: lr 0.001, rho 0.95, epsilon 1e-7).</summary>
+/// <summary>
+/// Adadelta (Keras's <c>keras.optimizers.Adadelta</c>; defaults lr 0.001, rho 0.95, epsilon 1e-7), run by torch's
+/// Adadelta, whose update is Keras's: <c>a = ρa + (1-ρ)g²</c>, <c>Δ = √(d + ε)/√(a + ε)·g</c>, <c>d = ρd + (1-ρ)Δ²</c>,
+/// <c>w -= lr·Δ</c>.
+/// </summary>
 public sealed class Adadelta : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
-    public Adadelta(object? learningRate = null, double rho = 0.95, double epsilon = 1e-7, double? weightDecay = null,
-        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adadelta")
+    /// <param name="learningRate">A number or a schedule (default 0.001; note torch's default is 1.0).</param>
+    /// <param name="rho">Decay rate of the running averages.</param>
+    /// <param name="epsilon">Numerical-stability constant.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public Adadelta(object? learningRate = null, double rho = 0.95, double epsilon = 1e-7,
+        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adadelta")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
         OptimizerChecks.Rho(rho, nameof(rho));
         OptimizerChecks.Epsilon(epsilon, nameof(epsilon));
-        Rho = rho; Epsilon = epsilon;
+        Rho = rho;
+        Epsilon = epsilon;
     }
 
-    /// <summary>Decay rate.</summary>
+    /// <summary>Decay rate of the running averages.</summary>
     public double Rho { get; }
+
     /// <summary>Numerical-stability constant.</summary>
     public double Epsilon { get; }
 

@@ -1,29 +1,44 @@
+using Sharpkeras.Optimizers.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 
 namespace Sharpkeras.Optimizers;
 
-/// <summary>Adagrad (Keras defaults: lr 0.001, initialAccumulatorValue 0.1, epsilon 1e-7).</summary>
+/// <summary>
+/// Adagrad (Keras's <c>keras.optimizers.Adagrad</c>; defaults lr 0.001, initialAccumulatorValue 0.1, epsilon 1e-7).
+/// Keras's update: <c>a += g²</c>, <c>w -= lr·g/√(a + ε)</c>.
+/// </summary>
 public sealed class Adagrad : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
-    public Adagrad(object? learningRate = null, double initialAccumulatorValue = 0.1, double epsilon = 1e-7, double? weightDecay = null,
-        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adagrad")
+    /// <param name="learningRate">A number or a schedule (default 0.001).</param>
+    /// <param name="initialAccumulatorValue">Starting value of the accumulators (>= 0).</param>
+    /// <param name="epsilon">Added to the accumulator before the square root.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public Adagrad(object? learningRate = null, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
+        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adagrad")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
-        if (!(initialAccumulatorValue >= 0)) throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue, "initialAccumulatorValue must be >= 0.");
+        if (initialAccumulatorValue < 0 || !double.IsFinite(initialAccumulatorValue))
+            throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue, "initialAccumulatorValue must be finite and >= 0.");
         OptimizerChecks.Epsilon(epsilon, nameof(epsilon));
-        InitialAccumulatorValue = initialAccumulatorValue; Epsilon = epsilon;
+        InitialAccumulatorValue = initialAccumulatorValue;
+        Epsilon = epsilon;
     }
 
-    /// <summary>Starting value of the squared-gradient accumulators.</summary>
+    /// <summary>Starting value of the accumulators.</summary>
     public double InitialAccumulatorValue { get; }
+
     /// <summary>Numerical-stability constant.</summary>
     public double Epsilon { get; }
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => torch.optim.Adagrad(parameters, learningRate, initial_accumulator_value: InitialAccumulatorValue, eps: Epsilon);
+        => new KerasAdagradAlgorithm(parameters, learningRate, InitialAccumulatorValue, Epsilon);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

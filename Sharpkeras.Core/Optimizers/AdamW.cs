@@ -1,14 +1,29 @@
+using Sharpkeras.Optimizers.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 
 namespace Sharpkeras.Optimizers;
 
-/// <summary>AdamW: Adam with decoupled weight decay (Keras defaults: lr 0.001, weightDecay 0.004, epsilon 1e-7).</summary>
+/// <summary>
+/// Adam with decoupled weight decay (Keras's <c>keras.optimizers.AdamW</c>; defaults lr 0.001, weightDecay 0.004,
+/// beta1 0.9, beta2 0.999, epsilon 1e-7, amsgrad false). Each step first decays the weights, <c>w -= lr·wd·w</c>
+/// (done by torch's AdamW), then applies Adam's update with Keras's "epsilon hat".
+/// </summary>
 public sealed class AdamW : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">A number or a schedule (default 0.001).</param>
+    /// <param name="weightDecay">Decoupled weight decay coefficient (default 0.004).</param>
+    /// <param name="beta1">Decay rate of the first moment.</param>
+    /// <param name="beta2">Decay rate of the second moment.</param>
+    /// <param name="epsilon">Keras's "epsilon hat" (added to √v before bias correction).</param>
+    /// <param name="amsgrad">Use the AMSGrad variant.</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="name">The optimizer's name (Keras's automatic name for this class).</param>
     public AdamW(object? learningRate = null, double weightDecay = 0.004, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
-        bool amsgrad = false, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adamw")
+        bool amsgrad = false, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adam_w")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
         OptimizerChecks.Beta(beta1, nameof(beta1));
@@ -19,10 +34,13 @@ public sealed class AdamW : Optimizer
 
     /// <summary>Decay rate of the first moment.</summary>
     public double Beta1 { get; }
+
     /// <summary>Decay rate of the second moment.</summary>
     public double Beta2 { get; }
-    /// <summary>Numerical-stability constant.</summary>
+
+    /// <summary>Numerical-stability constant (Keras's "epsilon hat").</summary>
     public double Epsilon { get; }
+
     /// <summary>Whether the AMSGrad variant is used.</summary>
     public bool Amsgrad { get; }
 
@@ -31,7 +49,11 @@ public sealed class AdamW : Optimizer
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => torch.optim.AdamW(parameters, learningRate, Beta1, Beta2, Epsilon, weight_decay: WeightDecay ?? 0, amsgrad: Amsgrad);
+        => torch.optim.AdamW(parameters, learningRate, Beta1, Beta2, KerasEpsilonHat.Scaled(Epsilon, Beta2, 1),
+            weight_decay: WeightDecay ?? 0.0, amsgrad: Amsgrad);
+
+    /// <inheritdoc />
+    protected override void BeforeTorchStep(double learningRate) => KerasEpsilonHat.Apply(TorchOptimizer, Epsilon, Beta2);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -3,12 +3,25 @@ using TorchSharp.Modules;
 
 namespace Sharpkeras.Optimizers;
 
-/// <summary>Adamax, Adam with the infinity norm (Keras defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7).</summary>
+/// <summary>
+/// Adamax, Adam with the infinity norm (Keras's <c>keras.optimizers.Adamax</c>; defaults lr 0.001, beta1 0.9,
+/// beta2 0.999, epsilon 1e-7), run by torch's Adamax: <c>m = β₁m + (1-β₁)g</c>, <c>u = max(β₂u, |g|)</c>,
+/// <c>w -= lr/(1-β₁ᵗ)·m/(u + ε)</c> (torch folds ε into u; the two agree to within (1-β₂)·ε).
+/// </summary>
 public sealed class Adamax : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
-    public Adamax(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, double? weightDecay = null,
-        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adamax")
+    /// <param name="learningRate">A number or a schedule (default 0.001).</param>
+    /// <param name="beta1">Decay rate of the first moment.</param>
+    /// <param name="beta2">Decay rate of the infinity norm.</param>
+    /// <param name="epsilon">Numerical-stability constant.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public Adamax(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
+        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adamax")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
         OptimizerChecks.Beta(beta1, nameof(beta1));
@@ -19,8 +32,10 @@ public sealed class Adamax : Optimizer
 
     /// <summary>Decay rate of the first moment.</summary>
     public double Beta1 { get; }
+
     /// <summary>Decay rate of the infinity norm.</summary>
     public double Beta2 { get; }
+
     /// <summary>Numerical-stability constant.</summary>
     public double Epsilon { get; }
 

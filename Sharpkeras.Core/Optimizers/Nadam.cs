@@ -3,12 +3,26 @@ using TorchSharp.Modules;
 
 namespace Sharpkeras.Optimizers;
 
-/// <summary>Nadam, Adam with Nesterov momentum (Keras defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7; momentum decay 0.004 as in both Keras and torch).</summary>
+/// <summary>
+/// Nadam, Adam with Nesterov momentum (Keras's <c>keras.optimizers.Nadam</c>; defaults lr 0.001, beta1 0.9,
+/// beta2 0.999, epsilon 1e-7), run by torch's NAdam with Keras's momentum schedule
+/// <c>μₜ = β₁(1 - 0.5·0.96ᵗ)</c> (torch's <c>momentum_decay</c> = 1):
+/// <c>m̂ = μₜ₊₁m/(1-∏μ…μₜ₊₁) + (1-μₜ)g/(1-∏μ…μₜ)</c>, <c>w -= lr·m̂/(√(v/(1-β₂ᵗ)) + ε)</c>.
+/// </summary>
 public sealed class Nadam : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
-    public Nadam(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, double? weightDecay = null,
-        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "nadam")
+    /// <param name="learningRate">A number or a schedule (default 0.001).</param>
+    /// <param name="beta1">Decay rate of the first moment.</param>
+    /// <param name="beta2">Decay rate of the second moment.</param>
+    /// <param name="epsilon">Numerical-stability constant.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public Nadam(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
+        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "nadam")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
         OptimizerChecks.Beta(beta1, nameof(beta1));
@@ -19,14 +33,16 @@ public sealed class Nadam : Optimizer
 
     /// <summary>Decay rate of the first moment.</summary>
     public double Beta1 { get; }
+
     /// <summary>Decay rate of the second moment.</summary>
     public double Beta2 { get; }
+
     /// <summary>Numerical-stability constant.</summary>
     public double Epsilon { get; }
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => torch.optim.NAdam(parameters, learningRate, Beta1, Beta2, Epsilon);
+        => torch.optim.NAdam(parameters, learningRate, Beta1, Beta2, Epsilon, weight_decay: 0.0, momentum_decay: 1.0);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -40,8 +40,10 @@ public abstract class Optimizer : IDisposable
         if (clipNorm is <= 0) throw new ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "clipNorm must be > 0.");
         if (clipValue is <= 0) throw new ArgumentOutOfRangeException(nameof(clipValue), clipValue, "clipValue must be > 0.");
         if (globalClipNorm is <= 0) throw new ArgumentOutOfRangeException(nameof(globalClipNorm), globalClipNorm, "globalClipNorm must be > 0.");
-        if (clipNorm != null && globalClipNorm != null)
-            throw new ArgumentException("Only one of clipNorm and globalClipNorm can be set.", nameof(globalClipNorm));
+        if ((clipNorm != null ? 1 : 0) + (clipValue != null ? 1 : 0) + (globalClipNorm != null ? 1 : 0) > 1)
+            throw new ArgumentException(
+                $"Only one of clipNorm, clipValue and globalClipNorm can be set. Received: clipNorm={clipNorm}, clipValue={clipValue}, globalClipNorm={globalClipNorm}.",
+                nameof(globalClipNorm));
         WeightDecay = weightDecay;
         ClipNorm = clipNorm;
         ClipValue = clipValue;
@@ -110,6 +112,12 @@ public abstract class Optimizer : IDisposable
     /// <summary>Makes the torch optimizer for <paramref name="parameters"/> with Keras's hyper-parameters.</summary>
     protected abstract torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate);
 
+    /// <summary>
+    /// Called by <see cref="Step"/> just before the torch step, after the learning rate for this step was set:
+    /// lets an optimizer adjust host-side hyper-parameters of the torch optimizer (nothing may be read from the device).
+    /// </summary>
+    protected virtual void BeforeTorchStep(double learningRate) { }
+
     /// <summary>Whether the torch optimizer applies the weight decay itself (AdamW).</summary>
     protected virtual bool AppliesOwnWeightDecay => false;
 
@@ -126,6 +134,7 @@ public abstract class Optimizer : IDisposable
         if (TorchOptimizer is null) throw new InvalidOperationException($"Optimizer '{Name}' is not built: call Build(variables) first.");
         double lr = LearningRate;
         SetTorchLr(lr);
+        BeforeTorchStep(lr);
         using (torch.no_grad())
         {
             if (ClipNorm != null || ClipValue != null || GlobalClipNorm != null) ClipGradients();
@@ -206,7 +215,7 @@ public abstract class Optimizer : IDisposable
     }
 }
 
-/// <summary>Resolves the aliases of the other optimizers.</summary>
+/// <summary>Resolves the aliases of the other optimizers (Keras's default hyper-parameters).</summary>
 internal static class OptimizerCatalog
 {
     public static Optimizer? FromAlias(string alias) => alias switch

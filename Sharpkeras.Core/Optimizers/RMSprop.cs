@@ -1,37 +1,53 @@
+using Sharpkeras.Optimizers.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 
 namespace Sharpkeras.Optimizers;
 
 /// <summary>
-/// RMSprop (Keras defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false), on torch's RMSprop
-/// (torch adds epsilon outside the square root, Keras inside; with epsilon 1e-7 the difference is negligible).
+/// RMSprop (Keras's <c>keras.optimizers.RMSprop</c>; defaults lr 0.001, rho 0.9, momentum 0, epsilon 1e-7,
+/// centered false). Keras's update: <c>v = ρv + (1-ρ)g²</c>, <c>w -= lr·g/√(v + ε)</c> (centered: <c>√(v - ḡ² + ε)</c>
+/// with <c>ḡ</c> the running mean gradient); with momentum <c>m = μm + lr·g/√(…)</c>, <c>w -= m</c>.
 /// </summary>
 public sealed class RMSprop : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">A number or a schedule (default 0.001).</param>
+    /// <param name="rho">Discounting factor of the squared-gradient average.</param>
+    /// <param name="momentum">Momentum factor (0: none).</param>
+    /// <param name="epsilon">Added to the average before the square root.</param>
+    /// <param name="centered">Normalize by the estimated variance of the gradient instead of its second moment.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="name">The optimizer's name (Keras's automatic name for this class).</param>
     public RMSprop(object? learningRate = null, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
-        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "rmsprop")
+        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "rm_sprop")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
         OptimizerChecks.Rho(rho, nameof(rho));
-        OptimizerChecks.Rho(momentum, nameof(momentum));
+        if (momentum is < 0 or > 1 || double.IsNaN(momentum))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1].");
         OptimizerChecks.Epsilon(epsilon, nameof(epsilon));
         Rho = rho; Momentum = momentum; Epsilon = epsilon; Centered = centered;
     }
 
     /// <summary>Discounting factor of the squared-gradient average.</summary>
     public double Rho { get; }
-    /// <summary>Momentum.</summary>
+
+    /// <summary>Momentum factor.</summary>
     public double Momentum { get; }
-    /// <summary>Numerical-stability constant.</summary>
+
+    /// <summary>Numerical-stability constant (inside the square root, as in Keras).</summary>
     public double Epsilon { get; }
-    /// <summary>Whether gradients are normalised by their estimated variance.</summary>
+
+    /// <summary>Whether the centered variant is used.</summary>
     public bool Centered { get; }
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => torch.optim.RMSProp(parameters, learningRate, alpha: Rho, eps: Epsilon, momentum: Momentum, centered: Centered);
+        => new KerasRMSpropAlgorithm(parameters, learningRate, Rho, Momentum, Epsilon, Centered);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

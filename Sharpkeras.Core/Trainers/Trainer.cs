@@ -202,16 +202,22 @@ internal sealed class Trainer : IDisposable
 
         _model.StopTraining = false;
         callbacks.OnTrainBegin(new Dictionary<string, double>());
+        // A callback (BackupAndRestore) may resume an interrupted run: start epoch and batches already done.
+        int firstEpoch = _model.ResumeInitialEpoch ?? a.InitialEpoch;
+        int skipSteps = _model.ResumeSkipSteps;
+        _model.ResumeInitialEpoch = null;
+        _model.ResumeSkipSteps = 0;
         Dictionary<string, double>? trainingLogs = null;
         try
         {
-            for (int epoch = a.InitialEpoch; epoch < a.Epochs; epoch++)
+            for (int epoch = firstEpoch; epoch < a.Epochs; epoch++)
             {
                 _model.ResetMetrics();
                 callbacks.OnEpochBegin(epoch, new Dictionary<string, double>());
-                int steps = RunTrainEpoch(iterator, callbacks, a.CancellationToken);
+                int steps = RunTrainEpoch(iterator, callbacks, a.CancellationToken, skipSteps, out int skipped);
+                skipSteps = 0;
                 var epochLogs = ReadLogs();
-                if (steps == 0)
+                if (steps == 0 && skipped == 0)
                     throw new InvalidOperationException("The training data yielded no batches in this epoch.");
                 epochLogs["learning_rate"] = State.Optimizer.LearningRate;
                 if (val != null && ((epoch + 1) % a.ValidationFreq == 0))
@@ -244,9 +250,10 @@ internal sealed class Trainer : IDisposable
         });
     }
 
-    private int RunTrainEpoch(EpochIterator iterator, CallbackList callbacks, CancellationToken ct)
+    private int RunTrainEpoch(EpochIterator iterator, CallbackList callbacks, CancellationToken ct, int skip, out int skipped)
     {
         int steps = 0;
+        skipped = 0;
         using var epoch = iterator.StartEpoch();
         while (true)
         {
@@ -256,6 +263,7 @@ internal sealed class Trainer : IDisposable
             {
                 var batch = epoch.TryNext(scope, out int step);
                 if (batch == null) break;
+                if (skipped < skip) { skipped++; continue; } // already trained before an interruption
                 callbacks.OnTrainBatchBegin(step, new Dictionary<string, double>());
                 var result = _model.TrainStep(batch);
                 KeepLogs(result);

@@ -140,7 +140,19 @@ internal static class ConvUtils
     }
 
     /// <summary>Runs torch's convolution of the given rank on a channels_first input.</summary>
-    public static Tensor Conv(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] padding, long[] dilation, long groups) => rank switch
+    /// <remarks>
+    /// libtorch 2.10's CPU float32 convolution returns wrong values for a channels_last-strided input when each
+    /// group has one input channel and several output channels (a depthwise convolution with a multiplier,
+    /// measured for conv2d and conv3d; contiguous inputs and float64 are right). That case alone gets a contiguous
+    /// copy of the input; every other convolution reads the permuted view directly.
+    /// </remarks>
+    public static Tensor Conv(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] padding, long[] dilation, long groups)
+    {
+        if (groups > 1 && w.shape[1] == 1 && w.shape[0] > groups && !x.is_contiguous()) x = x.contiguous();
+        return ConvOp(rank, x, w, b, strides, padding, dilation, groups);
+    }
+
+    private static Tensor ConvOp(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] padding, long[] dilation, long groups) => rank switch
     {
         1 => nn.functional.conv1d(x, w, b, strides[0], padding[0], dilation[0], groups),
         2 => nn.functional.conv2d(x, w, b, strides, padding, dilation, groups),

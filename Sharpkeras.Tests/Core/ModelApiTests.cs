@@ -40,9 +40,9 @@ public class ModelApiTests
         var b = new Dense(1);
         var c = new Dropout(0.1);
         Assert.That((a.Name, b.Name, c.Name), Is.EqualTo(("dense", "dense_1", "dropout")));
-        Assert.That(Engine.NameScope.ToSnakeCase("MaxPooling2D"), Is.EqualTo("max_pooling2d"));
-        Assert.That(Engine.NameScope.ToSnakeCase("SimpleRNN"), Is.EqualTo("simple_rnn"));
-        Assert.That(Engine.NameScope.ToSnakeCase("Conv2DTranspose"), Is.EqualTo("conv2d_transpose"));
+        Assert.That(Sharpkeras.Engine.NameScope.ToSnakeCase("MaxPooling2D"), Is.EqualTo("max_pooling2d"));
+        Assert.That(Sharpkeras.Engine.NameScope.ToSnakeCase("SimpleRNN"), Is.EqualTo("simple_rnn"));
+        Assert.That(Sharpkeras.Engine.NameScope.ToSnakeCase("Conv2DTranspose"), Is.EqualTo("conv2d_transpose"));
     }
 
     [Test]
@@ -102,7 +102,7 @@ public class ModelApiTests
     {
         Keras.Config.Seed(0);
         var model = new TwoLayerNet();
-        model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.05), loss: "mse");
+        model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.05), loss: "mse");
         var x = torch.randn(64, 3);
         var y = x.sum(1, keepdim: true);
         var h = model.Fit(x, y, batchSize: 16, epochs: 30, verbose: 0);
@@ -133,7 +133,7 @@ public class ModelApiTests
     {
         var model = new Sequential(new Dense(1, useBias: false, inputShape: [1]));
         model.Layers[0].SetWeights([torch.ones(1, 1)]);
-        model.Compile(optimizer: new Optimizers.SGD(learningRate: 0.0), loss: "mse");
+        model.Compile(optimizer: new Sharpkeras.Optimizers.SGD(learningRate: 0.0), loss: "mse");
         var x = torch.tensor(new float[] { 0, 0, 0, 2 }).reshape(4, 1);
         var y = torch.zeros(4, 1);
         // validationSplit 0.25 keeps samples 0..2 for training (loss 0) and sample 3 for validation (loss 4)

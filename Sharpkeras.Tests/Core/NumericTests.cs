@@ -101,7 +101,7 @@ public class NumericTests
     [Test]
     public void L2RegularizationIsAddedToTheLoss()
     {
-        var model = new Sequential(new Dense(1, useBias: false, kernelRegularizer: new Regularizers.L2(0.5), inputShape: [1]));
+        var model = new Sequential(new Dense(1, useBias: false, kernelRegularizer: new Sharpkeras.Regularizers.L2(0.5), inputShape: [1]));
         model.Layers[0].SetWeights([T([2], 1, 1)]);
         model.Compile(optimizer: "sgd", loss: "mse");
         // prediction 0 for x = 0, so MSE = 0; penalty 0.5 * 2² = 2
@@ -126,7 +126,7 @@ public class NumericTests
     {
         var model = new Sequential(new Dense(1, useBias: false, inputShape: [1]));
         model.Layers[0].SetWeights([T([0], 1, 1)]);
-        model.Compile(optimizer: new Optimizers.SGD(learningRate: 0.0), loss: "mse");
+        model.Compile(optimizer: new Sharpkeras.Optimizers.SGD(learningRate: 0.0), loss: "mse");
         var x = T([1, 1], 2, 1);
         var y = T([0, 1], 2, 1);
         // errors 0 (class 0, weight 1) and 1 (class 1, weight 3): (0 + 3) / 2 = 1.5
@@ -139,7 +139,7 @@ public class NumericTests
     {
         var model = new Sequential(new Dense(1, useBias: false, inputShape: [1]));
         model.Layers[0].SetWeights([T([1], 1, 1)]);
-        model.Compile(optimizer: new Optimizers.SGD(learningRate: 0.1), loss: "mse");
+        model.Compile(optimizer: new Sharpkeras.Optimizers.SGD(learningRate: 0.1), loss: "mse");
         // loss = (w*2 - 0)², dL/dw = 2*(2w)*2 = 8w = 8 ; w <- 1 - 0.1*8 = 0.2
         model.TrainOnBatch(T([2], 1, 1), T([0], 1, 1));
         Assert.That(model.GetWeights()[0].item<float>(), Is.EqualTo(0.2f).Within(1e-6));
@@ -148,10 +148,10 @@ public class NumericTests
     [Test]
     public void AccuracyResolvesLikeKeras()
     {
-        Assert.That(Metrics.Metric.ResolveAccuracy("accuracy", [8], [8, 10]), Is.InstanceOf<Metrics.SparseCategoricalAccuracy>());
-        Assert.That(Metrics.Metric.ResolveAccuracy("accuracy", [8, 10], [8, 10]), Is.InstanceOf<Metrics.CategoricalAccuracy>());
-        Assert.That(Metrics.Metric.ResolveAccuracy("accuracy", [8, 1], [8, 1]), Is.InstanceOf<Metrics.BinaryAccuracy>());
-        Assert.That(Metrics.Metric.ResolveAccuracy("acc", [8, 1], [8, 4]), Is.InstanceOf<Metrics.SparseCategoricalAccuracy>());
+        Assert.That(Sharpkeras.Metrics.Metric.ResolveAccuracy("accuracy", [8], [8, 10]), Is.InstanceOf<Sharpkeras.Metrics.SparseCategoricalAccuracy>());
+        Assert.That(Sharpkeras.Metrics.Metric.ResolveAccuracy("accuracy", [8, 10], [8, 10]), Is.InstanceOf<Sharpkeras.Metrics.CategoricalAccuracy>());
+        Assert.That(Sharpkeras.Metrics.Metric.ResolveAccuracy("accuracy", [8, 1], [8, 1]), Is.InstanceOf<Sharpkeras.Metrics.BinaryAccuracy>());
+        Assert.That(Sharpkeras.Metrics.Metric.ResolveAccuracy("acc", [8, 1], [8, 4]), Is.InstanceOf<Sharpkeras.Metrics.SparseCategoricalAccuracy>());
     }
 
     [Test]
@@ -165,9 +165,9 @@ public class NumericTests
         Assert.That(k.abs().max().item<float>(), Is.LessThanOrEqualTo(limit + 1e-6));
         Assert.That(k.abs().max().item<float>(), Is.GreaterThan(limit * 0.95), "glorot_uniform should fill the range");
         Assert.That(d.GetWeights()[1].abs().sum().item<float>(), Is.EqualTo(0f), "bias zeros");
-        var (fi, fo) = Initializers.Initializer.ComputeFans([3, 3, 16, 32]);
+        var (fi, fo) = Sharpkeras.Initializers.Initializer.ComputeFans([3, 3, 16, 32]);
         Assert.That((fi, fo), Is.EqualTo((3 * 3 * 16.0, 3 * 3 * 32.0)));
-        var o = new Initializers.Orthogonal().Call([6, 6], ScalarType.Float32, torch.CPU);
+        var o = new Sharpkeras.Initializers.Orthogonal().Call([6, 6], ScalarType.Float32, torch.CPU);
         Assert.That(torch.allclose(o.matmul(o.t()), torch.eye(6), 1e-5, 1e-5), Is.True);
     }
 }

@@ -16,7 +16,7 @@ public class TrainingSmokeTests
         var model = new Sequential(
             new Dense(16, activation: "tanh", inputShape: [2]),
             new Dense(2, activation: "softmax"));
-        model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.05), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.05), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         var history = model.Fit(x, y, batchSize: 4, epochs: 150, verbose: 0);
         Assert.That(history["loss"].Count, Is.EqualTo(150));
         Assert.That(history["loss"][^1], Is.LessThan(history["loss"][0]));

@@ -94,9 +94,9 @@ public class ConvolutionTests
         var last = new Conv2D(4, (3, 2), strides: (2, 1), padding: "same");
         var first = new Conv2D(4, (3, 2), strides: (2, 1), padding: "same", dataFormat: "channels_first");
         var yLast = last.Apply(x);
-        first.Apply(x.permute(0, 3, 1, 2));
+        first.Apply(x.permute(0, 3, 1, 2).contiguous());
         first.SetWeights(last.GetWeights());
-        var yFirst = first.Apply(x.permute(0, 3, 1, 2));
+        var yFirst = first.Apply(x.permute(0, 3, 1, 2).contiguous());
         Assert.That(yFirst.permute(0, 2, 3, 1).allclose(yLast, rtol: 1e-5, atol: 1e-5), Is.True);
     }
 
@@ -132,6 +132,20 @@ public class ConvolutionTests
         var g = new Conv2D(6, 1, groups: 2);
         g.Apply(torch.zeros(1, 2, 2, 4));
         Assert.That(g.CountParams(), Is.EqualTo(18));
+    }
+
+    [Test]
+    public void GroupsWithOneInputChannelEachAreRightForChannelsLast()
+    {
+        // Regression: libtorch's CPU float32 conv gives wrong values for channels_last-strided inputs when each group
+        // has 1 input and several output channels; the layer must still be exact. Channels [[1,2],[3,4]] and
+        // [[10,20],[30,40]]; filters 0–1 read channel 0, filters 2–3 channel 1. Kernel (2, 2, 1, 4) per cell (h, w):
+        // f0 ones → 10, f1 1 at (0,0) → 1, f2 twos → 200, f3 1 at (1,1) → 40.
+        var x = T([1, 10, 2, 20, 3, 30, 4, 40], 1, 2, 2, 2);
+        var conv = new Conv2D(4, 2, groups: 2, useBias: false);
+        conv.Apply(x);
+        conv.SetWeights([T([1, 1, 2, 0, 1, 0, 2, 0, 1, 0, 2, 0, 1, 0, 2, 1], 2, 2, 1, 4)]);
+        AssertClose(conv.Apply(x), [10, 1, 200, 40], [1, 1, 1, 4]);
     }
 
     [Test]

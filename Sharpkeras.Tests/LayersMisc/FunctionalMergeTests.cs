@@ -44,7 +44,7 @@ public class FunctionalMergeTests
         }
 
         var before = Values(shared.Kernel.Value);
-        model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.05), loss: "mse");
+        model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.05), loss: "mse");
         var history = model.Fit([xa, xb], y, batchSize: 8, epochs: 2, verbose: 0);
         Assert.That(history["loss"], Has.Count.EqualTo(2));
         Assert.That(history["loss"].All(double.IsFinite), Is.True);

@@ -1,0 +1,13 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Metrics;
+
+/// <summary>Mean of <c>mean(|yTrue - yPred|, axis=-1)</c> over all samples (Keras's <c>MeanAbsoluteError</c>).</summary>
+public sealed class MeanAbsoluteError(string name = "mean_absolute_error") : MeanMetricWrapper(Fn, name)
+{
+    private static Tensor Fn(Tensor yTrue, Tensor yPred)
+    {
+        var (t, p) = MetricUtils.Prepare(yTrue, yPred);
+        return (t - p).abs().mean([-1L]);
+    }
+}

@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Metrics;
+
+/// <summary>
+/// How often the integer target is among the <c>k</c> highest predictions (Keras's
+/// <c>SparseTopKCategoricalAccuracy</c>): a sample counts when its target's score is at least the k-th largest score.
+/// </summary>
+public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
+{
+    /// <summary>Creates the metric.</summary>
+    /// <param name="k">How many top predictions to look at (default 5).</param>
+    /// <param name="name">The metric's name.</param>
+    public SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") : base(Fn(Check(k), name), name)
+    {
+        K = k;
+    }
+
+    /// <summary>How many top predictions are looked at.</summary>
+    public int K { get; }
+
+    private static int Check(int k) => k > 0 ? k : throw new ArgumentOutOfRangeException(nameof(k), k, "k must be a positive integer.");
+
+    private static Func<Tensor, Tensor, Tensor> Fn(int k, string name) => (yTrue, yPred) =>
+    {
+        var p = yPred.detach();
+        var t = MetricUtils.SparseLabels(yTrue, p, name);
+        return MetricUtils.InTopK(t, p, k).to(ScalarType.Float32);
+    };
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["k"] = K;
+        return c;
+    }
+}

@@ -1,0 +1,43 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Metrics;
+
+/// <summary>
+/// How often the one-hot target is among the <c>k</c> highest predictions (Keras's <c>TopKCategoricalAccuracy</c>):
+/// a sample counts when the score of <c>argmax(yTrue)</c> is at least the k-th largest score (ties count).
+/// </summary>
+public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
+{
+    /// <summary>Creates the metric.</summary>
+    /// <param name="k">How many top predictions to look at (default 5).</param>
+    /// <param name="name">The metric's name.</param>
+    public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : base(Fn(Check(k), name), name)
+    {
+        K = k;
+    }
+
+    /// <summary>How many top predictions are looked at.</summary>
+    public int K { get; }
+
+    private static int Check(int k) => k > 0 ? k : throw new ArgumentOutOfRangeException(nameof(k), k, "k must be a positive integer.");
+
+    private static Func<Tensor, Tensor, Tensor> Fn(int k, string name) => (yTrue, yPred) =>
+    {
+        var p = yPred.detach();
+        var t = yTrue.detach().to(p.device);
+        if (t.dim() != p.dim() || t.shape[^1] != p.shape[^1])
+            throw new ArgumentException(
+                $"Metric '{name}' needs one-hot labels of the predictions' shape ({string.Join(", ", p.shape)}); got ({string.Join(", ", yTrue.shape)}).",
+                nameof(yTrue));
+        return MetricUtils.InTopK(t.argmax(-1), p, k).to(ScalarType.Float32);
+    };
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["k"] = K;
+        return c;
+    }
+}

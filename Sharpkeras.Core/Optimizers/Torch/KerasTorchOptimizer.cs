@@ -1,0 +1,159 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Optimizers.Torch;
+
+/// <summary>
+/// A real <c>torch.optim</c> optimizer (a TorchSharp <see cref="OptimizerHelper"/>: parameter groups, per-parameter
+/// state, <c>state_dict</c>/<c>load_state_dict</c>) whose update rule is written with in-place tensor ops, for the
+/// Keras optimizers whose formula differs from torch's (e.g. where epsilon sits relative to the square root).
+/// Each parameter owns a fixed number of state tensors ("slots") and a step counter.
+/// </summary>
+internal abstract class KerasTorchOptimizer : OptimizerHelper
+{
+    private readonly int _slotCount;
+
+    /// <summary>
+    /// Creates the optimizer with <paramref name="slotCount"/> state tensors per parameter. The derived constructor
+    /// sets its hyper-parameters, then calls <see cref="AddParameters"/>.
+    /// </summary>
+    protected KerasTorchOptimizer(double learningRate, int slotCount)
+    {
+        if (learningRate < 0 || !double.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be finite and >= 0.");
+        _slotCount = slotCount;
+        _defaults = new OptimizerOptions { LearningRate = learningRate, InitialLearningRate = learningRate };
+        _parameter_groups = new List<ParamGroup>();
+    }
+
+    /// <summary>Adds the parameters as one group with the default options (call once, at the end of the derived constructor).</summary>
+    protected void AddParameters(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        add_param_group(new ParamGroup { Parameters = parameters.ToList() });
+    }
+
+    /// <summary>The initial value of state tensor <paramref name="slot"/> for <paramref name="parameter"/>.</summary>
+    protected abstract Tensor InitialSlot(int slot, Parameter parameter);
+
+    /// <summary>Applies one update to <paramref name="parameter"/> in place (runs under no_grad in a dispose scope).</summary>
+    /// <param name="parameter">The weight.</param>
+    /// <param name="grad">Its gradient.</param>
+    /// <param name="slots">Its state tensors, updated in place.</param>
+    /// <param name="learningRate">The learning rate of this step.</param>
+    /// <param name="step">1 for the first update of this parameter.</param>
+    protected abstract void Update(Parameter parameter, Tensor grad, Tensor[] slots, double learningRate, long step);
+
+    /// <inheritdoc />
+    public override void add_param_group(ParamGroup param_group)
+    {
+        ArgumentNullException.ThrowIfNull(param_group);
+        param_group.Options ??= new OptimizerOptions();
+        param_group.Options.LearningRate ??= _defaults.LearningRate;
+        param_group.Options.InitialLearningRate = param_group.Options.LearningRate!.Value;
+        param_group.Parameters = param_group.Parameters.ToList();
+        _parameter_groups.Add(param_group);
+        foreach (var p in param_group.Parameters)
+        {
+            var state = new SlotState(p, this);
+            state.Initialize(param_group.Options);
+            _state[p.Handle] = state;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        return _step<ParamGroup>(group =>
+        {
+            double lr = group.Options.LearningRate!.Value;
+            foreach (var p in group.Parameters)
+            {
+                var grad = p.grad;
+                if (grad is null) continue;
+                var state = (SlotState)_state[p.Handle];
+                state.Step += 1;
+                Update(p, grad, state.Slots, lr, state.Step);
+            }
+        }, closure);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        foreach (var kv in _state)
+            if (kv.Item2 is SlotState s) s.DisposeSlots();
+        _state.Clear();
+    }
+
+    /// <summary>Per-parameter state: the step count and the slot tensors.</summary>
+    internal sealed class SlotState : OptimizerState
+    {
+        private readonly KerasTorchOptimizer _owner;
+
+        public SlotState(Parameter parameter, KerasTorchOptimizer owner) : base(parameter)
+        {
+            _owner = owner;
+            Slots = new Tensor[owner._slotCount];
+        }
+
+        /// <summary>Updates applied to this parameter.</summary>
+        public long Step;
+
+        /// <summary>The state tensors.</summary>
+        public Tensor[] Slots { get; }
+
+        public void DisposeSlots()
+        {
+            for (int i = 0; i < Slots.Length; i++)
+            {
+                Slots[i]?.Dispose();
+                Slots[i] = null!;
+            }
+        }
+
+        public override void Initialize(OptimizerOptions options)
+        {
+            DisposeSlots();
+            Step = 0;
+            using var _ = torch.no_grad();
+            for (int i = 0; i < Slots.Length; i++)
+                Slots[i] = _owner.InitialSlot(i, _parameter).detach().DetachFromDisposeScope();
+        }
+
+        public override void SaveStateDict(BinaryWriter writer)
+        {
+            writer.Write(Step);
+            foreach (var s in Slots) s.Save(writer);
+        }
+
+        public override void LoadStateDict(BinaryReader reader)
+        {
+            Step = reader.ReadInt64();
+            foreach (var s in Slots) s.Load(reader);
+        }
+
+        public override void LoadStateDict(OptimizerState source)
+        {
+            if (source is not SlotState other || other.Slots.Length != Slots.Length)
+                throw new ArgumentException("Optimizer state of a different kind.", nameof(source));
+            Step = other.Step;
+            using var _ = torch.no_grad();
+            for (int i = 0; i < Slots.Length; i++) Slots[i].copy_(other.Slots[i]);
+        }
+
+        public override bool ApproximatelyEquals(OptimizerState other) =>
+            other is SlotState s && s.Step == Step && s.Slots.Length == Slots.Length
+            && Slots.Zip(s.Slots).All(p => p.First.allclose(p.Second));
+
+        public override void to(Device device)
+        {
+            for (int i = 0; i < Slots.Length; i++)
+                if (!Engine.DeviceUtils.Same(Slots[i].device, device))
+                    Slots[i] = Slots[i].to(device, disposeAfter: true).DetachFromDisposeScope();
+        }
+    }
+}
