@@ -57,6 +57,30 @@ public class SaveLoadMiscTests
     }
 
     [Test]
+    public void SequentialOf2DReshapingLayersRoundTrips()
+    {
+        Keras.Config.Seed(5);
+        var model = new Sequential(
+            new ZeroPadding2D(((1, 2), (0, 3)), inputShape: [4, 5, 2]),
+            new Cropping2D(((0, 1), (2, 1))),
+            new UpSampling2D((2, 1), interpolation: "bilinear"),
+            new ZeroPadding2D((1, 0)),
+            new UpSampling2D(2),
+            new Cropping2D(1),
+            new SpatialDropout2D(0.2, seed: 3),
+            new Softmax([1, 2]));
+        var x = torch.randn(2, 4, 5, 2);
+        var before = model.Predict(x, verbose: 0);
+        var path = Path.Combine(_dir, "misc2d.skeras");
+        model.Save(path);
+        var loaded = Model.Load(path);
+        var zp = (ZeroPadding2D)loaded.Layers[0];
+        Assert.That(zp.Padding, Is.EqualTo(((1, 2), (0, 3))));
+        Assert.That(((UpSampling2D)loaded.Layers[2]).Interpolation, Is.EqualTo("bilinear"));
+        Assert.That(Values(loaded.Predict(x, verbose: 0)), Is.EqualTo(Values(before)).Within(1e-6));
+    }
+
+    [Test]
     public void FunctionalModelWithMergesRoundTrips()
     {
         Keras.Config.Seed(4);
