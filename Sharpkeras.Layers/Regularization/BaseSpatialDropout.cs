@@ -55,7 +55,7 @@ public abstract class BaseSpatialDropout : Layer
         var shape = NoiseShape(inputs.shape);
         var u = _generator is null
             ? torch.rand(shape, dtype: inputs.dtype, device: inputs.device)
-            : torch.rand(shape, generator: _generator, dtype: inputs.dtype).to(inputs.device);
+            : HostToDevice.To(torch.rand(shape, generator: _generator, dtype: inputs.dtype), inputs.device);
         return inputs * u.ge(Rate).to(inputs.dtype) / (1.0 - Rate);
     }
 
