@@ -78,8 +78,8 @@ public sealed class PReLU : Layer
         _alpha = AddWeight("alpha", shape, AlphaInitializer, AlphaRegularizer, constraint: AlphaConstraint);
     }
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs)
     {
         var x = inputs[0];
         var p = _alpha!.KerasShape;
@@ -94,7 +94,10 @@ public sealed class PReLU : Layer
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
-        => nn.functional.relu(inputs) - _alpha!.Value * nn.functional.relu(-inputs);
+    {
+        CheckInput([inputs]);
+        return nn.functional.relu(inputs) - _alpha!.Value * nn.functional.relu(-inputs);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape) => inputShape;

@@ -96,13 +96,6 @@ public abstract class Merge : Layer
     }
 
     /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
-    {
-        CheckCount(inputs.Length);
-        _ = MergedShape(inputs.Select(t => ReshapingArgs.Nullable(t.shape)).ToArray());
-    }
-
-    /// <inheritdoc />
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         CheckCount(inputShapes.Length);
@@ -121,6 +114,7 @@ public abstract class Merge : Layer
     private Tensor Run(Tensor[] inputs, Tensor?[]? masks)
     {
         CheckCount(inputs.Length);
+        _ = MergedShape(inputs.Select(t => ReshapingArgs.Nullable(t.shape)).ToArray());
         if (masks != null && masks.All(m => m is null)) masks = null;
         if (!AlignsRanks) return MergeFunction(inputs, masks);
         long rank = inputs.Max(t => t.dim());

@@ -44,17 +44,18 @@ public abstract class BaseSpatialDropout : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => ReshapingArgs.CheckRank(this, inputShape, Rank, Layout);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, Rank, Layout);
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, Rank, Layout);
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
+        CheckInput([inputs]);
         if (!training || Rate == 0) return inputs;
         var shape = NoiseShape(inputs.shape);
         var u = _generator is null
             ? torch.rand(shape, dtype: inputs.dtype, device: inputs.device)
-            : torch.rand(shape, generator: _generator, dtype: inputs.dtype).to(inputs.device);
+            : HostToDevice.To(torch.rand(shape, generator: _generator, dtype: inputs.dtype), inputs.device);
         return inputs * u.ge(Rate).to(inputs.dtype) / (1.0 - Rate);
     }
 

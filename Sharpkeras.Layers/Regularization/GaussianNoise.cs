@@ -37,7 +37,7 @@ public sealed class GaussianNoise : Layer
         if (!training || Stddev == 0) return inputs;
         var noise = _generator is null
             ? torch.randn(inputs.shape, dtype: inputs.dtype, device: inputs.device)
-            : torch.randn(inputs.shape, generator: _generator, dtype: inputs.dtype).to(inputs.device);
+            : HostToDevice.To(torch.randn(inputs.shape, generator: _generator, dtype: inputs.dtype), inputs.device);
         return inputs + noise * Stddev;
     }
 

@@ -58,8 +58,8 @@ public sealed class Cropping1D : Layer
         CheckLength(inputShape[1], () => ShapeUtils.Format(inputShape));
     }
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs)
     {
         var s = inputs[0].shape;
         ReshapingArgs.CheckRank(this, s, 3, Layout);
@@ -68,7 +68,10 @@ public sealed class Cropping1D : Layer
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
-        => inputs.narrow(1, Cropping.Start, inputs.shape[1] - Cropping.Start - Cropping.End);
+    {
+        CheckInput([inputs]);
+        return inputs.narrow(1, Cropping.Start, inputs.shape[1] - Cropping.Start - Cropping.End);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)

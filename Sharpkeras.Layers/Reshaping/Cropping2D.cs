@@ -76,12 +76,13 @@ public sealed class Cropping2D : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => Check(inputShape);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => Check(ReshapingArgs.Nullable(inputs[0].shape));
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => Check(ReshapingArgs.Nullable(inputs[0].shape));
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
+        CheckInput([inputs]);
         int h = RowAxis;
         var ((t, b), (l, r)) = Cropping;
         return inputs.narrow(h, t, inputs.shape[h] - t - b).narrow(h + 1, l, inputs.shape[h + 1] - l - r);

@@ -42,11 +42,15 @@ public sealed class Permute : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => CheckRank(inputShape.Length, () => ShapeUtils.Format(inputShape));
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => CheckRank((int)inputs[0].dim(), () => ShapeUtils.Format(inputs[0].shape));
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => CheckRank((int)inputs[0].dim(), () => ShapeUtils.Format(inputs[0].shape));
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training) => inputs.permute(_perm);
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput([inputs]);
+        return inputs.permute(_perm);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)

@@ -55,12 +55,15 @@ public sealed class Reshape : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => _ = Resolve(inputShape);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => _ = Resolve(ReshapingArgs.Nullable(inputs[0].shape));
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => _ = Resolve(ReshapingArgs.Nullable(inputs[0].shape));
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
-        => inputs.reshape([inputs.shape[0], .. TargetShape.Select(d => (long)d)]);
+    {
+        CheckInput([inputs]);
+        return inputs.reshape([inputs.shape[0], .. TargetShape.Select(d => (long)d)]);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape) => Resolve(inputShape);

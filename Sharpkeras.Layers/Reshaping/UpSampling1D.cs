@@ -27,11 +27,15 @@ public sealed class UpSampling1D : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => ReshapingArgs.CheckRank(this, inputShape, 3, Layout);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, 3, Layout);
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, 3, Layout);
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training) => inputs.repeat_interleave(Size, 1);
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput([inputs]);
+        return inputs.repeat_interleave(Size, 1);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)

@@ -68,8 +68,8 @@ public sealed class UpSampling2D : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => ReshapingArgs.CheckRank(this, inputShape, 4, Layout);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs)
     {
         ReshapingArgs.CheckRank(this, inputs[0].shape, 4, Layout);
         if (Interpolation != "nearest" && inputs[0].dtype == ScalarType.Bool)
@@ -79,6 +79,7 @@ public sealed class UpSampling2D : Layer
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
+        CheckInput([inputs]);
         int h = RowAxis;
         if (Interpolation == "nearest")
             return inputs.repeat_interleave(Size.Rows, h).repeat_interleave(Size.Cols, h + 1);

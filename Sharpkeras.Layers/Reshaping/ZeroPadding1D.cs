@@ -49,13 +49,17 @@ public sealed class ZeroPadding1D : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => ReshapingArgs.CheckRank(this, inputShape, 3, Layout);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, 3, Layout);
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, 3, Layout);
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training) => DataFormat == "channels_last"
-        ? nn.functional.pad(inputs, [0, 0, Padding.Left, Padding.Right])
-        : nn.functional.pad(inputs, [Padding.Left, Padding.Right]);
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput([inputs]);
+        return DataFormat == "channels_last"
+            ? nn.functional.pad(inputs, [0, 0, Padding.Left, Padding.Right])
+            : nn.functional.pad(inputs, [Padding.Left, Padding.Right]);
+    }
 
     /// <inheritdoc />
     public override int?[] ComputeOutputShape(int?[] inputShape)

@@ -83,12 +83,13 @@ public sealed class ZeroPadding2D : Layer
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => ReshapingArgs.CheckRank(this, inputShape, 4, Layout);
 
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, 4, Layout);
+    /// <summary>Checks a real input before the computation (ArgumentException naming the layer).</summary>
+    private void CheckInput(Tensor[] inputs) => ReshapingArgs.CheckRank(this, inputs[0].shape, 4, Layout);
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
+        CheckInput([inputs]);
         var ((t, b), (l, r)) = Padding;
         // torch's pad lists (before, after) pairs from the last axis backwards.
         return DataFormat == "channels_last"
