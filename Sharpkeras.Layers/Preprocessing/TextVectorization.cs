@@ -40,8 +40,8 @@ public sealed class TextVectorization : Layer
     /// <param name="split">"whitespace" (default), "character", or null (the whole standardized text is one token).</param>
     /// <param name="outputMode">"int" (the only mode implemented: token indices).</param>
     /// <param name="vocabulary">A vocabulary to use instead of <see cref="Adapt"/> (see <see cref="SetVocabulary"/>).</param>
-    /// <param name="customStandardize">An extra standardization applied after <paramref name="standardize"/> (Keras accepts a
-    /// callable as <c>standardize</c>; pass <c>standardize: null</c> to use only this one).</param>
+    /// <param name="customStandardize">A standardization applied before <paramref name="standardize"/>, e.g. removing
+    /// <c>&lt;br /&gt;</c> tags (Keras accepts a callable as <c>standardize</c>; pass <c>standardize: null</c> to use only this one).</param>
     /// <param name="name">Layer name.</param>
     public TextVectorization(int? maxTokens = null, int? outputSequenceLength = null, string? standardize = "lower_and_strip_punctuation",
         string? split = "whitespace", string outputMode = "int", IEnumerable<string>? vocabulary = null,
@@ -188,9 +188,9 @@ public sealed class TextVectorization : Layer
     public List<string> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_customStandardize != null) text = _customStandardize(text) ?? throw new InvalidOperationException($"TextVectorization '{Name}': customStandardize returned null.");
         if (Standardize is "lower" or "lower_and_strip_punctuation") text = TextStandardization.LowerAscii(text);
         if (Standardize is "strip_punctuation" or "lower_and_strip_punctuation") text = TextStandardization.StripPunctuation(text);
-        if (_customStandardize != null) text = _customStandardize(text) ?? throw new InvalidOperationException($"TextVectorization '{Name}': customStandardize returned null.");
         return Split switch
         {
             "whitespace" => TextStandardization.SplitWhitespace(text),
