@@ -126,6 +126,24 @@ public abstract class Dataset : IBatchSource
         return new SliceDataset(ValidateSlices(tensors, Enumerable.Range(0, tensors.Length).Select(i => $"tensors[{i}]").ToArray()));
     }
 
+    /// <summary>
+    /// Slices for a model with several inputs and one output: element <c>i</c> is
+    /// <c>[x[0][i], x[1][i], …, y[i]]</c> (and <c>sampleWeight[i]</c> last when given), matching
+    /// <c>Model.Fit(Tensor[] x, Tensor y)</c>.
+    /// </summary>
+    /// <param name="x">The inputs, samples on the first axis of each.</param>
+    /// <param name="y">The targets.</param>
+    /// <param name="sampleWeight">Optional per-sample weights.</param>
+    public static Dataset FromTensorSlices(Tensor[] x, Tensor y, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Length == 0) throw new ArgumentException("FromTensorSlices needs at least one input tensor in x.", nameof(x));
+        Tensor[] all = sampleWeight is null ? [.. x, y] : [.. x, y, sampleWeight];
+        var names = x.Select((_, i) => $"x[{i}]").Append("y").Append("sampleWeight").ToArray();
+        return new SliceDataset(ValidateSlices(all, names));
+    }
+
     private static Tensor[] ValidateSlices(Tensor[] tensors, string[] names)
     {
         for (int i = 0; i < tensors.Length; i++)

@@ -148,7 +148,7 @@ public static partial class Utils
                 catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException or UnauthorizedAccessException)
                 {
                     last = e;
-                    if (e is UnauthorizedAccessException) break;
+                    if (e is UnauthorizedAccessException || IsPermanent(e)) break;
                     if (attempt < MaxAttempts) Thread.Sleep(200 * attempt);
                 }
             }
@@ -173,6 +173,11 @@ public static partial class Utils
             TryDelete(part);
         }
     }
+
+    /// <summary>Failures a retry cannot fix: the host name does not resolve.</summary>
+    private static bool IsPermanent(Exception e)
+        => e is HttpRequestException { InnerException: System.Net.Sockets.SocketException se }
+           && se.SocketErrorCode is System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData;
 
     private static void TryDelete(string path)
     {

@@ -51,6 +51,10 @@ public class DatasetTests
         var batch = Dataset.FromTensorSlices(a, b, y, torch.ones(4)).Batch(4).Single();
         Assert.That(batch.Length, Is.EqualTo(4));
         Assert.That(batch[1].data<float>().ToArray(), Is.EqualTo(new float[] { 100, 101, 102, 103 }));
+        var multi = Dataset.FromTensorSlices([a, b], y).Batch(4).Single();
+        Assert.That(multi.Length, Is.EqualTo(3));
+        Assert.That(multi[2].data<long>().ToArray(), Is.EqualTo(new long[] { 0, 1, 2, 3 }));
+        Assert.Throws<ArgumentException>(() => Dataset.FromTensorSlices([a, torch.zeros(3)], y));
         var withWeights = Dataset.FromTensorSlices(a, y, sampleWeight: torch.full(new long[] { 4 }, 0.5f)).Batch(2).First();
         Assert.That(withWeights.Length, Is.EqualTo(3));
         Assert.That(withWeights[2].data<float>().ToArray(), Is.EqualTo(new float[] { 0.5f, 0.5f }));
