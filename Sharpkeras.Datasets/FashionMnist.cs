@@ -1,28 +1,52 @@
 using Sharpkeras.Data;
+using Sharpkeras.Datasets.Formats;
 using static TorchSharp.torch;
 
 namespace Sharpkeras.Datasets;
 
-/// <summary>Fashion-MNIST (Keras's <c>keras.datasets.fashion_mnist</c>): uint8 images (N, 28, 28), int64 labels 0–9.</summary>
+/// <summary>
+/// Fashion-MNIST (Keras's <c>keras.datasets.fashion_mnist</c>): 60,000 training and 10,000 test grayscale 28×28
+/// images of 10 kinds of clothing (0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt,
+/// 7 Sneaker, 8 Bag, 9 Ankle boot). © Zalando SE, MIT licence.
+/// </summary>
+/// <remarks>
+/// Without <c>path</c>, the four IDX files are read from the cache <c>~/.sharpkeras/datasets/fashion-mnist/</c>,
+/// downloaded from Keras's mirror when missing and checked against the SHA-256 hashes pinned in Keras's
+/// <c>keras/src/datasets/fashion_mnist.py</c>.
+/// </remarks>
 public static class FashionMnist
 {
-    /// <summary>Keras's origin folder of the four IDX files.</summary>
+    /// <summary>Keras's mirror of the four files.</summary>
     public const string OriginFolder = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
 
+    private static readonly Dictionary<string, string> Hashes = new()
+    {
+        ["train-labels-idx1-ubyte.gz"] = "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+        ["train-images-idx3-ubyte.gz"] = "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+        ["t10k-labels-idx1-ubyte.gz"] = "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+        ["t10k-images-idx3-ubyte.gz"] = "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+    };
+
     /// <summary>
-    /// Loads ((xTrain, yTrain), (xTest, yTest)) from <paramref name="path"/> (a folder with the four IDX gz files) or the
-    /// cache <c>~/.sharpkeras/datasets/fashion-mnist</c>, downloading missing files.
+    /// Loads Fashion-MNIST: <c>var ((xTrain, yTrain), (xTest, yTest)) = FashionMnist.LoadData();</c> with x uint8
+    /// (N, 28, 28) and y int64 (N) in [0, 9].
     /// </summary>
-    public static ((Tensor, Tensor), (Tensor, Tensor)) LoadData(string? path = null)
+    /// <param name="path">A folder holding the four IDX files as published (gzipped or not); null uses the cache.</param>
+    /// <exception cref="IOException">The files are not cached and cannot be downloaded (the message says which file to put where).</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt or truncated (the message names it).</exception>
+    public static ((Tensor X, Tensor Y) Train, (Tensor X, Tensor Y) Test) LoadData(string? path = null)
     {
         if (path != null)
         {
-            if (!MnistFormat.HasIdx(path))
-                throw new FileNotFoundException($"Fashion-MNIST: {path} must hold {string.Join(", ", MnistFormat.Files)}.");
-            return MnistFormat.FromIdx(path);
+            path = DatasetCache.CheckPath(path, "FashionMnist.LoadData");
+            return Idx.LoadFolder(path, "Fashion-MNIST");
         }
-        var dir = Path.Combine(Utils.CacheRoot, "fashion-mnist");
-        foreach (var f in MnistFormat.Files) Utils.GetFile(f, OriginFolder + f, cacheDir: dir);
-        return MnistFormat.FromIdx(dir);
+        string dir = DatasetCache.Dir("fashion-mnist");
+        if (Directory.Exists(dir) && Idx.FileNames.All(f => Idx.Find(dir, f) is { } p && !p.EndsWith(".gz", StringComparison.Ordinal)))
+            return Idx.LoadFolder(dir, "Fashion-MNIST"); // uncompressed files placed by hand
+        var files = Idx.FileNames
+            .Select(f => Utils.GetFile(f, OriginFolder + f, Hashes[f], cacheSubdir: DatasetCache.Subdir("fashion-mnist")))
+            .ToArray();
+        return Idx.Load(i => Idx.ReadFile(files[i]), i => files[i]);
     }
 }

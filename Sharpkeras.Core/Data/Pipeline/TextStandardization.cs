@@ -1,0 +1,70 @@
+using System.Text;
+
+namespace Sharpkeras.Data.Pipeline;
+
+/// <summary>
+/// Keras's text standardization and splitting (<c>TextVectorization</c>): ASCII lower-casing like
+/// <c>tf.strings.lower</c>, removal of the 32 ASCII punctuation characters of Python's
+/// <c>string.punctuation</c> (Keras's <c>DEFAULT_STRIP_REGEX</c>), and splitting on runs of ASCII whitespace
+/// like <c>tf.strings.split</c>.
+/// </summary>
+internal static class TextStandardization
+{
+    public const string Punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+    private static readonly bool[] IsPunct = BuildPunct();
+
+    private static bool[] BuildPunct()
+    {
+        var t = new bool[128];
+        foreach (var c in Punctuation) t[c] = true;
+        return t;
+    }
+
+    public static string LowerAscii(string s)
+    {
+        int i = 0;
+        while (i < s.Length && !(s[i] >= 'A' && s[i] <= 'Z')) i++;
+        if (i == s.Length) return s;
+        return string.Create(s.Length, s, (span, src) =>
+        {
+            for (int j = 0; j < src.Length; j++)
+            {
+                char c = src[j];
+                span[j] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+            }
+        });
+    }
+
+    public static string StripPunctuation(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+            if (c >= 128 || !IsPunct[c]) sb.Append(c);
+        return sb.Length == s.Length ? s : sb.ToString();
+    }
+
+    public static bool IsAsciiWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f';
+
+    public static List<string> SplitWhitespace(string s)
+    {
+        var tokens = new List<string>();
+        int i = 0;
+        while (i < s.Length)
+        {
+            while (i < s.Length && IsAsciiWhitespace(s[i])) i++;
+            int start = i;
+            while (i < s.Length && !IsAsciiWhitespace(s[i])) i++;
+            if (i > start) tokens.Add(s[start..i]);
+        }
+        return tokens;
+    }
+
+    /// <summary>Orders strings by their UTF-8 bytes (how numpy sorts TensorFlow's byte strings).</summary>
+    public static int CompareUtf8(string a, string b)
+    {
+        if (a.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0 && b.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0)
+            return string.CompareOrdinal(a, b);
+        return Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+    }
+}
