@@ -339,7 +339,7 @@ public class DatasetTests
         var ds = Dataset.FromTensorSlices(x, y).Shuffle(256, seed: 1).Batch(64)
             .Map(b => [b[0] * 2 - 1, b[1]]).Prefetch(2);
         var model = new Sequential(new Dense(16, activation: "relu", inputShape: [2]), new Dense(2, activation: "softmax"));
-        model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.05), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.05), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         var history = model.Fit(ds, epochs: 2, verbose: 0);
         Assert.That(history["loss"].Count, Is.EqualTo(2));
         Assert.That(history["loss"][1], Is.LessThan(history["loss"][0]));
