@@ -29,6 +29,43 @@ public class ExampleSmokeTests
     }
 
     [Test]
+    public void CifarCnnRunsOnSyntheticData()
+    {
+        var r = Sharpkeras.Examples.CifarCnn.CifarCnnExample.Run(Args("--synthetic", "--batch-size", "32"));
+        Assert.That(r, Is.Not.Null);
+        Assert.That(r!.History.Keys, Is.SupersetOf(new[] { "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate" }));
+        Assert.That(double.IsFinite(r.TestScores["loss"]), Is.True);
+        AssertPng(r.CurvePath);
+        Assert.That(File.Exists(Path.Combine(_out, "cifar_cnn.best.skeras")), Is.True, "ModelCheckpoint wrote the best epoch");
+        Assert.That(Model.Load(r.ModelPath).CountParams(), Is.EqualTo(95_434), "the seed's CNN (augmentation layers add no weights)");
+    }
+
+    [Test]
+    public void CifarCnnOfflineExplainsWhatToDo()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_out, "no-cifar")).FullName;
+        var r = Sharpkeras.Examples.CifarCnn.CifarCnnExample.Run(Args("--data-dir", empty));
+        Assert.That(r, Is.Null);
+    }
+
+    [Test]
+    public void ImdbLstmRunsOnSyntheticData()
+    {
+        var r = Sharpkeras.Examples.ImdbLstm.ImdbLstmExample.Run(Args("--synthetic"));
+        Assert.That(r, Is.Not.Null);
+        Assert.That(r!.History.Keys, Is.SupersetOf(new[] { "loss", "val_loss", "accuracy" }));
+        Assert.That(r.History["learning_rate"][0], Is.LessThan(1e-3), "exponential decay lowered the rate during the epoch");
+        AssertPng(r.CurvePath);
+    }
+
+    [Test]
+    public void ClassicNetsSmallRun()
+    {
+        var counts = Sharpkeras.Examples.ClassicNets.ClassicNetsExample.Run(Args("--small", "--samples", "64", "--batch-size", "32"));
+        Assert.That(counts["LeNet5"], Is.EqualTo(61_706));
+    }
+
+    [Test]
     public void BadOptionsAreRejected()
     {
         var ex = Assert.Throws<ArgumentException>(() => Sharpkeras.Examples.LeNet5.LeNet5Example.Run(["--epochs", "zero"]));
