@@ -80,14 +80,40 @@ public static class Imdb
             if (xTrain.Count == 0 || xTest.Count == 0)
                 throw new ArgumentException($"After filtering for sequences shorter than maxLen={m}, no sequence was kept. Increase maxLen.", nameof(maxLen));
         }
-        long bound = numWords ?? xTrain.Concat(xTest).Where(x => x.Length > 0).Select(x => x.Max()).DefaultIfEmpty(0).Max();
+        long bound = numWords ?? MaxIndex(xTrain, xTest);
         long[] Limit(long[] x)
         {
-            if (oovChar is int o) return x.Select(w => skipTop <= w && w < bound ? w : o).ToArray();
-            return x.Where(w => skipTop <= w && w < bound).ToArray();
+            if (oovChar is int o)
+            {
+                for (int i = 0; i < x.Length; i++)
+                    if (x[i] < skipTop || x[i] >= bound) x[i] = o; // x is this call's own array
+                return x;
+            }
+            int kept = 0;
+            foreach (var w in x)
+                if (skipTop <= w && w < bound) kept++;
+            var r = new long[kept];
+            int j = 0;
+            foreach (var w in x)
+                if (skipTop <= w && w < bound) r[j++] = w;
+            return r;
         }
-        return ((xTrain.Select(Limit).ToArray(), torch.tensor(yTrain.ToArray(), dtype: ScalarType.Int64)),
-                (xTest.Select(Limit).ToArray(), torch.tensor(yTest.ToArray(), dtype: ScalarType.Int64)));
+        var trainX = new long[xTrain.Count][];
+        for (int i = 0; i < trainX.Length; i++) trainX[i] = Limit(xTrain[i]);
+        var testX = new long[xTest.Count][];
+        for (int i = 0; i < testX.Length; i++) testX[i] = Limit(xTest[i]);
+        return ((trainX, torch.tensor(yTrain.ToArray(), dtype: ScalarType.Int64)),
+                (testX, torch.tensor(yTest.ToArray(), dtype: ScalarType.Int64)));
+    }
+
+    private static long MaxIndex(List<long[]> a, List<long[]> b)
+    {
+        long max = 0;
+        foreach (var list in new[] { a, b })
+            foreach (var x in list)
+                foreach (var w in x)
+                    if (w > max) max = w;
+        return max;
     }
 
     private static (List<long[]>, List<long>) RemoveLong(int maxLen, List<long[]> xs, List<long> ys)

@@ -71,31 +71,109 @@ internal sealed partial class ImdbCorpus
             throw new InvalidDataException(
                 $"'{source}' holds no {(train.Length == 0 ? "training" : "test")} reviews: the aclImdb layout aclImdb/{{train,test}}/{{neg,pos}}/*.txt is expected.");
 
-        var trainTokens = train.Select(r => Tokenize(r.Text)).ToArray();
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var doc in trainTokens)
-            foreach (var w in doc)
-                counts[w] = counts.TryGetValue(w, out var c) ? c + 1 : 1;
-        var words = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).ToArray();
-        var rank = new Dictionary<string, int>(words.Length, StringComparer.Ordinal);
-        for (int i = 0; i < words.Length; i++) rank[words[i]] = i + 1;
-
-        int[] ToRanks(List<string> doc)
+        // One pass per review: ids for words in first-seen order, counted; new words allocate a string once.
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        var words = new List<string>();
+        var counts = new List<long>();
+        var buffer = new char[256];
+        var trainIds = new int[train.Length][];
+        var scratch = new List<int>();
+        for (int d = 0; d < train.Length; d++)
         {
-            var r = new List<int>(doc.Count);
-            foreach (var w in doc)
-                if (rank.TryGetValue(w, out var k)) r.Add(k);
-            return r.ToArray();
+            scratch.Clear();
+            ForEachToken(train[d].Text, ref buffer, token =>
+            {
+                if (!lookup.TryGetValue(token, out int id))
+                {
+                    id = words.Count;
+                    var w = token.ToString();
+                    words.Add(w);
+                    counts.Add(0);
+                    ids[w] = id;
+                }
+                counts[id]++;
+                scratch.Add(id);
+            });
+            trainIds[d] = scratch.ToArray();
+        }
+        // Rank: count descending, ties in ordinal word order; rank 1 is the most frequent.
+        var order = Enumerable.Range(0, words.Count).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            int c = counts[b].CompareTo(counts[a]);
+            return c != 0 ? c : string.CompareOrdinal(words[a], words[b]);
+        });
+        var rankOfId = new int[words.Count];
+        for (int r = 0; r < order.Length; r++) rankOfId[order[r]] = r + 1;
+        foreach (var doc in trainIds)
+            for (int i = 0; i < doc.Length; i++) doc[i] = rankOfId[doc[i]];
+        var testIds = new int[test.Length][];
+        for (int d = 0; d < test.Length; d++)
+        {
+            scratch.Clear();
+            ForEachToken(test[d].Text, ref buffer, token =>
+            {
+                if (lookup.TryGetValue(token, out int id)) scratch.Add(rankOfId[id]); // unseen in training: dropped
+            });
+            testIds[d] = scratch.ToArray();
         }
 
         return new ImdbCorpus
         {
-            Words = words,
-            Train = trainTokens.Select(ToRanks).ToArray(),
+            Words = order.Select(i => words[i]).ToArray(),
+            Train = trainIds,
             TrainLabels = train.Select(r => (long)r.Label).ToArray(),
-            Test = test.Select(r => ToRanks(Tokenize(r.Text))).ToArray(),
+            Test = testIds,
             TestLabels = test.Select(r => (long)r.Label).ToArray(),
         };
+    }
+
+    private delegate void TokenAction(ReadOnlySpan<char> token);
+
+    /// <summary>
+    /// The tokens of a review: <c>&lt;br /&gt;</c> tags become spaces, letters are lower-cased (invariant culture),
+    /// the 32 ASCII punctuation characters are removed, and runs of ASCII whitespace separate tokens.
+    /// </summary>
+    private static void ForEachToken(string text, ref char[] buffer, TokenAction onToken)
+    {
+        int len = 0;
+        int i = 0;
+        while (i <= text.Length)
+        {
+            bool boundary;
+            if (i == text.Length) boundary = true;
+            else if (text[i] == '<' && string.CompareOrdinal(text, i, "<br />", 0, 6) == 0)
+            {
+                boundary = true;
+                i += 5;
+            }
+            else
+            {
+                char c = text[i];
+                boundary = TextStandardization.IsAsciiWhitespace(c);
+                if (!boundary && !TextStandardization.IsPunctuation(c))
+                {
+                    if (len == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                    buffer[len++] = char.ToLowerInvariant(c);
+                }
+            }
+            if (boundary && len > 0)
+            {
+                onToken(buffer.AsSpan(0, len));
+                len = 0;
+            }
+            i++;
+        }
+    }
+
+    /// <summary>The tokens of one review (see <see cref="ForEachToken"/>).</summary>
+    public static List<string> Tokenize(string text)
+    {
+        var r = new List<string>();
+        var buffer = new char[64];
+        ForEachToken(text, ref buffer, t => r.Add(t.ToString()));
+        return r;
     }
 
     /// <summary>Negative reviews then positive ones, each by the numeric id of their file name ("id_rating").</summary>
@@ -106,12 +184,5 @@ internal sealed partial class ImdbCorpus
     {
         int us = name.IndexOf('_');
         return long.TryParse(us > 0 ? name[..us] : name, out var id) ? id : long.MaxValue;
-    }
-
-    /// <summary>Lower-case, remove <c>&lt;br /&gt;</c>, strip ASCII punctuation, split on whitespace.</summary>
-    public static List<string> Tokenize(string text)
-    {
-        text = text.Replace("<br />", " ", StringComparison.Ordinal).ToLowerInvariant();
-        return TextStandardization.SplitWhitespace(TextStandardization.StripPunctuation(text));
     }
 }

@@ -317,6 +317,10 @@ public class DatasetTests
             }
         }
         Epoch(); // warm up lazily created handles
+        // Finalize other tests' garbage first: TotalCount also drops when the GC finalizes undisposed tensors.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         long before = Tensor.TotalCount;
         for (int i = 0; i < 3; i++) Epoch();
         Assert.That(Tensor.TotalCount, Is.EqualTo(before), "every tensor the pipeline made was freed");

@@ -62,9 +62,10 @@ public class GetFileTests
         });
         var task = Task.Run(() => Utils.GetFile("slow.bin", server.BaseUrl + "/slow.bin", PayloadSha, cacheDir: _cache));
         Assert.That(halfSent.Wait(TimeSpan.FromSeconds(20)), Is.True);
-        Thread.Sleep(200);
+        var part = Path.Combine(Folder, "slow.bin.part");
+        for (int i = 0; i < 200 && !File.Exists(part); i++) Thread.Sleep(50);
+        Assert.That(File.Exists(part), Is.True, "written to a temporary file in the same folder");
         Assert.That(File.Exists(Path.Combine(Folder, "slow.bin")), Is.False, "not visible while downloading");
-        Assert.That(File.Exists(Path.Combine(Folder, "slow.bin.part")), Is.True, "written to a temporary file in the same folder");
         release.Set();
         Assert.That(task.Wait(TimeSpan.FromSeconds(20)), Is.True);
         Assert.That(File.ReadAllBytes(task.Result), Is.EqualTo(Payload));

@@ -44,6 +44,9 @@ internal static class TextStandardization
         return sb.Length == s.Length ? s : sb.ToString();
     }
 
+    /// <summary>Whether <paramref name="c"/> is one of the 32 ASCII punctuation characters.</summary>
+    public static bool IsPunctuation(char c) => c < 128 && IsPunct[c];
+
     public static bool IsAsciiWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f';
 
     public static List<string> SplitWhitespace(string s)
