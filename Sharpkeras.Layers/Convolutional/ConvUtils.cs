@@ -6,6 +6,8 @@ namespace Sharpkeras.Layers;
 /// <summary>Shared argument checks and shape arithmetic of the convolution and pooling layers.</summary>
 internal static class ConvUtils
 {
+    static ConvUtils() => OneDnnGuard.Apply();
+
     /// <summary>"channels_last" / "channels_first" (null: <see cref="Keras.Config.ImageDataFormat"/>).</summary>
     public static string DataFormat(string? dataFormat, string owner)
     {
@@ -141,14 +143,14 @@ internal static class ConvUtils
 
     /// <summary>Runs torch's convolution of the given rank on a channels_first input.</summary>
     /// <remarks>
-    /// libtorch 2.10's CPU float32 convolution returns wrong values for a channels_last-strided input when each
-    /// group has one input channel and several output channels (a depthwise convolution with a multiplier,
-    /// measured for conv2d and conv3d; contiguous inputs and float64 are right). That case alone gets a contiguous
-    /// copy of the input; every other convolution reads the permuted view directly.
+    /// Channels_last inputs are read through their permuted view (no copy). Only when oneDNN is still on (see
+    /// <see cref="OneDnnGuard"/>), a depthwise convolution with a multiplier gets a contiguous input: oneDNN's
+    /// result for that case on a channels_last view is wrong.
     /// </remarks>
     public static Tensor Conv(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] padding, long[] dilation, long groups)
     {
-        if (groups > 1 && w.shape[1] == 1 && w.shape[0] > groups && !x.is_contiguous()) x = x.contiguous();
+        OneDnnGuard.Apply();
+        if (!OneDnnGuard.Disabled && groups > 1 && w.shape[1] == 1 && w.shape[0] > groups && !x.is_contiguous()) x = x.contiguous();
         return ConvOp(rank, x, w, b, strides, padding, dilation, groups);
     }
 
@@ -160,7 +162,13 @@ internal static class ConvUtils
     };
 
     /// <summary>Runs torch's transposed convolution of the given rank on a channels_first input (no padding).</summary>
-    public static Tensor ConvTranspose(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] dilation) => rank switch
+    public static Tensor ConvTranspose(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] dilation)
+    {
+        OneDnnGuard.Apply();
+        return ConvTransposeOp(rank, x, w, b, strides, dilation);
+    }
+
+    private static Tensor ConvTransposeOp(int rank, Tensor x, Tensor w, Tensor? b, long[] strides, long[] dilation) => rank switch
     {
         1 => nn.functional.conv_transpose1d(x, w, b, strides[0], 0, 0, dilation[0], 1),
         2 => nn.functional.conv_transpose2d(x, w, b, strides, [0, 0], [0, 0], dilation, 1),

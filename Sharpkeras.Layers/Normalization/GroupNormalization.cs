@@ -17,8 +17,6 @@ public sealed class GroupNormalization : Layer
     private int _axis;
     private int _groups;
     private long _channels;
-    private long[]? _toOne;
-    private long[]? _fromOne;
 
     /// <summary>Creates the layer (Keras's defaults).</summary>
     /// <param name="groups">The number of groups (default 32; must divide the channels; -1: one per channel).</param>
@@ -123,15 +121,6 @@ public sealed class GroupNormalization : Layer
         _axis = a;
         _groups = groups;
         _channels = dim;
-        if (a != 1)
-        {
-            // torch's group_norm wants the channels on axis 1: a permuted view, then back.
-            var perm = new List<long> { 0, a };
-            for (int i = 1; i < inputShape.Length; i++) if (i != a) perm.Add(i);
-            _toOne = perm.ToArray();
-            _fromOne = new long[_toOne.Length];
-            for (int i = 0; i < _toOne.Length; i++) _fromOne[_toOne[i]] = i;
-        }
         if (Scale) _gamma = AddWeight("gamma", [dim], GammaInitializer, GammaRegularizer, constraint: GammaConstraint);
         if (Center) _beta = AddWeight("beta", [dim], BetaInitializer, BetaRegularizer, constraint: BetaConstraint);
     }
@@ -139,15 +128,32 @@ public sealed class GroupNormalization : Layer
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
-        if (_toOne is null) return nn.functional.group_norm(inputs, _groups, _gamma?.Value, _beta?.Value, Epsilon);
-        return nn.functional.group_norm(inputs.permute(_toOne), _groups, _gamma?.Value, _beta?.Value, Epsilon).permute(_fromOne!);
+        // Channels on axis 1 of a contiguous tensor: torch's fused kernel computes exactly Keras's formula.
+        if (_axis == 1 && inputs.is_contiguous())
+            return nn.functional.group_norm(inputs, _groups, _gamma?.Value, _beta?.Value, Epsilon);
+        // Otherwise Keras's own route, with no layout copy for channels_last data: view the channel axis as
+        // (groups, channels / groups) and take the moments over every other non-batch axis. (libtorch 2.10's
+        // group_norm backward crashes on a channels_last-strided view, so it is not used for that layout.)
+        var shape = inputs.shape;
+        long[] grouped = [.. shape[.._axis], _groups, _channels / _groups, .. shape[(_axis + 1)..]];
+        var g = inputs.reshape(grouped);
+        var reduce = Enumerable.Range(1, grouped.Length - 1).Where(i => i != _axis).Select(i => (long)i).ToArray();
+        var (variance, mean) = torch.var_mean(g, reduce, unbiased: false, keepdim: true);
+        var inv = variance.add(Epsilon).rsqrt();
+        var bshape = Enumerable.Repeat(1L, grouped.Length).ToArray();
+        bshape[_axis] = _groups;
+        bshape[_axis + 1] = _channels / _groups;
+        if (_gamma != null) inv = inv.mul(_gamma.Value.view(bshape));
+        var shift = mean.neg().mul(inv);
+        if (_beta != null) shift = shift.add(_beta.Value.view(bshape));
+        return torch.addcmul(shift, g, inv, 1).reshape(shape);
     }
 
     /// <inheritdoc />
     protected override void ValidateInputs(Tensor[] inputs)
     {
         var x = inputs[0];
-        int rank = _toOne?.Length ?? InputShape?.Length ?? (int)x.dim();
+        int rank = InputShape?.Length ?? (int)x.dim();
         if (x.dim() != rank || x.shape[_axis] != _channels)
             throw new ArgumentException(
                 $"Input of layer '{Name}' (GroupNormalization) is incompatible: expected shape {ShapeUtils.Format(InputShape)} with its channels on axis {Axis}, got {ShapeUtils.Format(x.shape)}.", nameof(inputs));

@@ -103,8 +103,9 @@ public class ConvolutionTests
     [Test]
     public void Conv2DChannelsLastMakesNoLayoutCopy()
     {
-        // Measured: the NHWC input is viewed as NCHW with channels_last strides, libtorch's convolution returns
-        // channels_last memory, and the permutation back gives a contiguous NHWC tensor: no copy either way.
+        // Measured (libtorch 2.10 CPU, native kernels; also with oneDNN): the NHWC input is viewed as NCHW with
+        // channels_last strides, the convolution returns channels_last memory, and the permutation back is a
+        // contiguous NHWC tensor with strides (H·W·C, W·C, C, 1): no layout copy on the way in or out.
         var x = torch.randn(2, 8, 8, 3);
         var conv = new Conv2D(4, 3, padding: "same", activation: "relu");
         var y = conv.Apply(x);
