@@ -66,7 +66,7 @@ public class ConvModelTests
     public void CifarCnnTrainsAndOnlyTrainingMovesBatchNormStatistics()
     {
         var model = CifarCnn();
-        model.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3),
+        model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 1e-3),
             loss: new Losses.SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"]);
         var x = torch.rand(16, 32, 32, 3);
         var y = torch.randint(0, 10, [16], dtype: ScalarType.Int64);
