@@ -37,6 +37,9 @@ internal static class OneDnnGuard
     [return: MarshalAs(UnmanagedType.U1)]
     private static extern bool UserEnabledMkldnnItanium(IntPtr context);
 
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpackItanium(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
     [DllImport("torch_cpu", EntryPoint = "?globalContext@at@@YAAEAVContext@1@XZ")]
     private static extern IntPtr GlobalContextMsvc();
 
@@ -71,6 +74,9 @@ internal static class OneDnnGuard
                     var ctx = GlobalContextItanium();
                     SetUserEnabledMkldnnItanium(ctx, false);
                     Disabled = !UserEnabledMkldnnItanium(ctx);
+                    // With oneDNN off, libtorch tries NNPACK next; on CPUs it does not support it prints
+                    // "Could not initialize NNPACK" for every convolution. Its fallback is the same native kernel.
+                    try { SetUserEnabledNnpackItanium(ctx, false); } catch (EntryPointNotFoundException) { }
                 }
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
