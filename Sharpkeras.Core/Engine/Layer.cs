@@ -462,7 +462,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         var node = new Node(this, inputs, outShapes.Length);
         var outs = new KerasTensor[outShapes.Length];
         for (int i = 0; i < outs.Length; i++)
-            outs[i] = new KerasTensor(outShapes[i].shape, outShapes[i].dtype, node, i, inputs.Any(k => k.HasMask) && (SupportsMasking || ProducesMask));
+            outs[i] = new KerasTensor(outShapes[i].shape, outShapes[i].dtype, node, i, ProducesMask || (inputs.Any(k => k.HasMask) && SupportsMasking));
         node.Outputs = outs;
         InboundNodes.Add(node);
         if (OutputShape == null && outs.Length == 1) OutputShape = outs[0].Shape;
