@@ -9,7 +9,7 @@ namespace Sharpkeras.Layers;
 /// </summary>
 /// <remarks>With a mask (batch, steps), e.g. from an Embedding with maskZero, the mean is over the unmasked
 /// steps only: sum(x·mask) / sum(mask), as in Keras. The output carries no mask.</remarks>
-public sealed class GlobalAveragePooling1D : BaseGlobalPooling
+public class GlobalAveragePooling1D : BaseGlobalPooling
 {
     /// <summary>Creates the layer (Keras's defaults).</summary>
     /// <param name="dataFormat">"channels_last" (batch, steps, channels) or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>

@@ -4,7 +4,7 @@ namespace Sharpkeras.Layers;
 /// Global average pooling (Keras's <c>GlobalAveragePooling2D</c>): the mean over every spatial position of (batch, height, width, channels),
 /// giving (batch, channels), or (batch, 1, 1, channels) with <c>keepDims</c>.
 /// </summary>
-public sealed class GlobalAveragePooling2D : BaseGlobalPooling
+public class GlobalAveragePooling2D : BaseGlobalPooling
 {
     /// <summary>Creates the layer (Keras's defaults).</summary>
     /// <param name="dataFormat">"channels_last" (batch, height, width, channels) or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>

@@ -4,7 +4,7 @@ namespace Sharpkeras.Layers;
 /// Global max pooling (Keras's <c>GlobalMaxPooling1D</c>): the maximum over every spatial position of (batch, steps, channels),
 /// giving (batch, channels), or (batch, 1, channels) with <c>keepDims</c>.
 /// </summary>
-public sealed class GlobalMaxPooling1D : BaseGlobalPooling
+public class GlobalMaxPooling1D : BaseGlobalPooling
 {
     /// <summary>Creates the layer (Keras's defaults).</summary>
     /// <param name="dataFormat">"channels_last" (batch, steps, channels) or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>

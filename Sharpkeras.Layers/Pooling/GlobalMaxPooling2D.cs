@@ -4,7 +4,7 @@ namespace Sharpkeras.Layers;
 /// Global max pooling (Keras's <c>GlobalMaxPooling2D</c>): the maximum over every spatial position of (batch, height, width, channels),
 /// giving (batch, channels), or (batch, 1, 1, channels) with <c>keepDims</c>.
 /// </summary>
-public sealed class GlobalMaxPooling2D : BaseGlobalPooling
+public class GlobalMaxPooling2D : BaseGlobalPooling
 {
     /// <summary>Creates the layer (Keras's defaults).</summary>
     /// <param name="dataFormat">"channels_last" (batch, height, width, channels) or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>

@@ -5,7 +5,7 @@ namespace Sharpkeras.Layers;
 /// under a <c>poolSize</c> window of (batch, steps, channels), moved by <c>strides</c>.
 /// </summary>
 /// <remarks>See <see cref="BasePooling"/> for the output size and "same" padding.</remarks>
-public sealed class MaxPooling1D : BasePooling
+public class MaxPooling1D : BasePooling
 {
     /// <summary>Creates the layer (Keras's defaults).</summary>
     /// <param name="poolSize">The window size: an int for every dimension, or one per dimension (default 2).</param>

@@ -118,6 +118,33 @@ public class PoolingTests
     }
 
     [Test]
+    public void KerasAliasesBehaveAndAreNamedLikeTheLayers()
+    {
+        // keras.layers.MaxPool2D is MaxPooling2D: same results, names from the same counter.
+        var a = new MaxPooling2D(2);
+        var b = new MaxPool2D(2);
+        Assert.That(a.Name, Is.EqualTo("max_pooling2d"));
+        Assert.That(b.Name, Is.EqualTo("max_pooling2d_1"));
+        Assert.That(b, Is.InstanceOf<MaxPooling2D>());
+        AssertClose(b.Apply(Arange4x4()), [5, 7, 13, 15], [1, 2, 2, 1]);
+        AssertClose(new AvgPool2D(2).Apply(Arange4x4()), [2.5f, 4.5f, 10.5f, 12.5f], [1, 2, 2, 1]);
+        Assert.That(new AvgPool1D().Name, Is.EqualTo("average_pooling1d"));
+        Assert.That(new MaxPool3D().PoolSize, Is.EqualTo(new[] { 2, 2, 2 }));
+        Assert.That(new AvgPool3D(padding: "same").Padding, Is.EqualTo("same"));
+        Assert.That(new MaxPool1D(3).PoolSize, Is.EqualTo(new[] { 3 }));
+        Assert.That(new GlobalAvgPool2D().Name, Is.EqualTo("global_average_pooling2d"));
+        AssertClose(new GlobalMaxPool2D().Apply(Arange4x4()), [15], [1, 1]);
+        AssertClose(new GlobalAvgPool3D().Apply(torch.arange(8, dtype: ScalarType.Float32).reshape(1, 2, 2, 2, 1)), [3.5f], [1, 1]);
+        Assert.That(new GlobalMaxPool1D(keepDims: true).ComputeOutputShape([null, 4, 3]), Is.EqualTo(new int?[] { null, 1, 3 }));
+        Assert.That(new GlobalMaxPool3D().ComputeOutputShape([null, 2, 2, 2, 3]), Is.EqualTo(new int?[] { null, 3 }));
+        // The masked mean carries over to the alias.
+        var x = T([1, 2, 9], 1, 3, 1);
+        Layer.SetMask(x, torch.tensor(new[] { true, true, false }).reshape(1, 3));
+        AssertClose(new GlobalAvgPool1D().Apply(x), [1.5f], [1, 1]);
+        AssertConfigRoundTrip(new MaxPool2D((2, 3), strides: 1, padding: "same"), [null, 4, 4, 2]);
+    }
+
+    [Test]
     public void BadArgumentsAndInputs()
     {
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPooling2D(0))!.ParamName, Is.EqualTo("poolSize"));

@@ -1,0 +1,17 @@
+using Sharpkeras.Engine;
+
+namespace Sharpkeras.Layers;
+
+/// <summary>Keras's alias <c>GlobalMaxPool2D</c> of <see cref="GlobalMaxPooling2D"/> (same arguments, same behaviour, same automatic names).</summary>
+public sealed class GlobalMaxPool2D : GlobalMaxPooling2D
+{
+    /// <summary>Creates the layer; see <see cref="GlobalMaxPooling2D"/>.</summary>
+    /// <param name="dataFormat">"channels_last" (batch, height, width, channels) or "channels_first".</param>
+    /// <param name="keepDims">Whether to keep the pooled dimensions with length 1.</param>
+    /// <param name="inputShape">Input shape without the batch dimension.</param>
+    /// <param name="name">Layer name (default "global_max_pooling2d", "global_max_pooling2d_1", … like Keras).</param>
+    public GlobalMaxPool2D(string? dataFormat = null, bool keepDims = false, int?[]? inputShape = null, string? name = null)
+        : base(dataFormat, keepDims, inputShape, name ?? NameScope.Unique("global_max_pooling2d"))
+    {
+    }
+}

@@ -1,0 +1,17 @@
+using Sharpkeras.Engine;
+
+namespace Sharpkeras.Layers;
+
+/// <summary>Keras's alias <c>GlobalMaxPool3D</c> of <see cref="GlobalMaxPooling3D"/> (same arguments, same behaviour, same automatic names).</summary>
+public sealed class GlobalMaxPool3D : GlobalMaxPooling3D
+{
+    /// <summary>Creates the layer; see <see cref="GlobalMaxPooling3D"/>.</summary>
+    /// <param name="dataFormat">"channels_last" (batch, depth, height, width, channels) or "channels_first".</param>
+    /// <param name="keepDims">Whether to keep the pooled dimensions with length 1.</param>
+    /// <param name="inputShape">Input shape without the batch dimension.</param>
+    /// <param name="name">Layer name (default "global_max_pooling3d", "global_max_pooling3d_1", … like Keras).</param>
+    public GlobalMaxPool3D(string? dataFormat = null, bool keepDims = false, int?[]? inputShape = null, string? name = null)
+        : base(dataFormat, keepDims, inputShape, name ?? NameScope.Unique("global_max_pooling3d"))
+    {
+    }
+}

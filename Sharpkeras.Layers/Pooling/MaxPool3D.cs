@@ -1,0 +1,20 @@
+using Sharpkeras.Engine;
+
+namespace Sharpkeras.Layers;
+
+/// <summary>Keras's alias <c>MaxPool3D</c> of <see cref="MaxPooling3D"/> (same arguments, same behaviour, same automatic names).</summary>
+public sealed class MaxPool3D : MaxPooling3D
+{
+    /// <summary>Creates the layer; see <see cref="MaxPooling3D"/>.</summary>
+    /// <param name="poolSize">The window size (default 2).</param>
+    /// <param name="strides">The strides (default: <paramref name="poolSize"/>).</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="dataFormat">"channels_last" (batch, depth, height, width, channels) or "channels_first".</param>
+    /// <param name="inputShape">Input shape without the batch dimension.</param>
+    /// <param name="name">Layer name (default "max_pooling3d", "max_pooling3d_1", … like Keras).</param>
+    public MaxPool3D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
+        int?[]? inputShape = null, string? name = null)
+        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("max_pooling3d"))
+    {
+    }
+}
