@@ -199,6 +199,20 @@ public sealed class RegisteredByCallNet : Model
     public override Tensor Call(Tensor inputs, bool training) => _d.Apply(inputs, training);
 }
 
+/// <summary>A registered learning-rate schedule (the built-in schedules live elsewhere).</summary>
+[RegisterSerializable("SavingTests")]
+public sealed class HalvingSchedule(double initialLearningRate, long halveEvery) : Sharpkeras.Optimizers.Schedules.LearningRateSchedule
+{
+    public double InitialLearningRate { get; } = initialLearningRate;
+
+    public long HalveEvery { get; } = halveEvery;
+
+    public override double Evaluate(long step) => InitialLearningRate * Math.Pow(0.5, step / HalveEvery);
+
+    public override Dictionary<string, object?> GetConfig() =>
+        new() { ["initial_learning_rate"] = InitialLearningRate, ["halve_every"] = HalveEvery };
+}
+
 /// <summary>A layer whose config cannot be saved (it holds a function).</summary>
 public sealed class UnsavableLayer : Layer
 {
