@@ -125,6 +125,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Layer '{Name}': weight '{name}' has a negative dimension in ({string.Join(", ", shape)}).", nameof(shape));
         if (_variables.Any(v => v.Name == name))
             throw new InvalidOperationException($"Layer '{Name}' already has a weight named '{name}'.");
+        Saving.LoadBudget.Charge(this, name, shape); // bounded while a model file is being loaded
         var init = Initializers.Initializer.Get(initializer ?? (trainable ? "glorot_uniform" : "zeros"));
         var reg = Regularizers.Regularizer.Get(regularizer);
         var con = Constraints.Constraint.Get(constraint);

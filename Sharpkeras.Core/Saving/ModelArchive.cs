@@ -193,7 +193,9 @@ internal static class ModelArchive
         var root = doc.RootElement;
         var reader = new ConfigReader(customObjects);
         string where = $"{source} config.json";
-        var layer = ModelConfig.ReadLayer(reader, root, where);
+        long values = weights.Tensors.Sum(t => t.Value.numel());
+        Layer layer;
+        using (LoadBudget.Begin(values, where)) layer = ModelConfig.ReadLayer(reader, root, where);
         if (layer is not Model model)
             throw new InvalidDataException($"{where}: the saved object is a {layer.GetType().Name}, not a model.");
         Dictionary<string, KerasVariable> map;

@@ -18,6 +18,9 @@ internal static class ModelConfig
     public const string FunctionalClass = "Functional";
     public const string SequentialClass = "Sequential";
 
+    /// <summary>The largest per-sample input size a loaded InputLayer may declare (2^28 values).</summary>
+    public const long MaxInputValues = 1L << 28;
+
     public static bool IsModelClassName(string className, string? registeredName) =>
         registeredName is null && className is FunctionalClass or SequentialClass;
 
@@ -182,6 +185,11 @@ internal static class ModelConfig
             throw new InvalidDataException($"{where}: an InputLayer config needs 'batch_shape'.");
         var shape = ReadShape(bs, where, "batch_shape");
         if (shape.Length == 0) throw new InvalidDataException($"{where}: 'batch_shape' must include the batch dimension.");
+        // Shape inference may run layers on zeros of this shape: refuse absurd sizes from a file.
+        long perSample = 1;
+        foreach (var d in shape.Skip(1)) perSample = Math.Min(perSample * (d ?? 1), 1L << 40);
+        if (perSample > MaxInputValues)
+            throw new InvalidDataException($"{where}: 'batch_shape' {Engine.ShapeUtils.Format(shape)} has more than {MaxInputValues} values per sample.");
         var dtype = ScalarType.Float32;
         if (config.TryGetProperty("dtype", out var dt) && dt.ValueKind == JsonValueKind.String)
             dtype = ConfigReader.ParseDType(dt.GetString()!) ?? throw new InvalidDataException($"{where}: unknown dtype '{dt.GetString()}'.");
@@ -343,7 +351,7 @@ internal static class ModelConfig
         if (shape.Length == 0 || shape.Length > 16) throw new InvalidDataException($"{where}: build_config.input_shape must have 1 to 16 dimensions.");
         var dims = shape.Select(d => (long)(d ?? 1)).ToArray();
         long numel = 1;
-        foreach (var d in dims) numel = numel * d > (1L << 24) ? throw new InvalidDataException(
+        foreach (var d in dims) numel = numel * d > MaxInputValues ? throw new InvalidDataException(
             $"{where}: build_config.input_shape {Engine.ShapeUtils.Format(shape)} is too large to build the model with.") : numel * d;
         dims[0] = 1;
         Exception? first = null;

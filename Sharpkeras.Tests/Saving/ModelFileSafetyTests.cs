@@ -128,8 +128,21 @@ public class ModelFileSafetyTests
         ExpectInvalid(ConfigVariant(r => r["config"]!["layers"]![1]!["config"]!["frobnicate"] = 1), "frobnicate");
 
     [Test]
+    public void ConfigCannotMakeTheLoaderAllocateHugeWeights()
+    {
+        // A 4 x 1e9 kernel from a file holding a few hundred values: refused before anything is allocated.
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        ExpectInvalid(ConfigVariant(r => r["config"]!["layers"]![1]!["config"]!["units"] = 1_000_000_000), "more values than the file's weights hold");
+        Assert.That(sw.ElapsedMilliseconds, Is.LessThan(5000));
+    }
+
+    [Test]
+    public void AbsurdInputShapeIsRejected() =>
+        ExpectInvalid(ConfigVariant(r => r["config"]!["layers"]![0]!["config"]!["batch_shape"] = JsonNode.Parse("[null, 100000, 100000]")), "values per sample");
+
+    [Test]
     public void WeightsThatDoNotFitTheConfigAreRejected() =>
-        ExpectInvalid(ConfigVariant(r => r["config"]!["layers"]![1]!["config"]!["units"] = 9), "do not fit the model");
+        ExpectInvalid(ConfigVariant(r => r["config"]!["layers"]![1]!["config"]!["units"] = 7), "do not fit the model");
 
     [Test]
     public void UnknownOptimizerStateIsRejected()

@@ -245,6 +245,36 @@ public class ModelSaveLoadTests
     }
 
     [Test]
+    public void LossMetricObjectsScheduleAndFrozenLayersRoundTrip()
+    {
+        var model = new Sequential(new Dense(6, activation: "tanh", inputShape: [4], name: "frozen"), new Dense(3, name: "head"));
+        model.Layers[0].Trainable = false;
+        var schedule = new HalvingSchedule(0.1, 2);
+        model.Compile(optimizer: new SGD(learningRate: schedule, momentum: 0.5),
+            loss: new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 2),
+            metrics: [new Sharpkeras.Metrics.SparseCategoricalAccuracy(name: "acc")]);
+        var (x, y) = Data(12);
+        for (int i = 0; i < 3; i++) model.TrainOnBatch(x, y);
+        var path = Path.Combine(_dir, "o.skeras");
+        model.Save(path);
+
+        var loaded = Model.Load(path);
+        Assert.That(loaded.Layers[0].Trainable, Is.False);
+        Assert.That(loaded.NonTrainableWeights.Select(v => v.Name), Is.EqualTo(new[] { "kernel", "bias" }));
+        var opt = (SGD)loaded.Optimizer!;
+        Assert.That(opt.Schedule, Is.TypeOf<HalvingSchedule>());
+        Assert.That(((HalvingSchedule)opt.Schedule!).HalveEvery, Is.EqualTo(2));
+        Assert.That(opt.LearningRate, Is.EqualTo(0.05)); // step 3: 0.1 * 0.5^(3 / 2) = 0.1 * 0.5
+        Assert.That(opt.Momentum, Is.EqualTo(0.5));
+        var scores = loaded.Evaluate(x, y, verbose: 0);
+        Assert.That(scores.Keys, Is.EquivalentTo(new[] { "loss", "acc" }));
+        Assert.That(scores["loss"], Is.EqualTo(model.Evaluate(x, y, verbose: 0)["loss"]));
+        model.TrainOnBatch(x, y);
+        loaded.TrainOnBatch(x, y);
+        AssertWeightsBitEqual(model.GetWeights(), loaded.GetWeights());
+    }
+
+    [Test]
     public void LoadWithoutCompileGivesAnUncompiledModel()
     {
         var model = SmallSequential();
