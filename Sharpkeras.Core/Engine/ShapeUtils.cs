@@ -29,9 +29,9 @@ public static class ShapeUtils
     /// <paramref name="actual"/> has one.
     /// </summary>
     internal static void CheckCompatible(Layer layer, int?[] expected, long[] actual, bool skipFirst = false)
-        => CheckCompatible(layer, expected, actual.Select(d => (int?)(int)d).ToArray(), skipFirst, concrete: true);
+        => CheckCompatible(layer, expected, actual.Select(d => (int?)(int)d).ToArray(), skipFirst);
 
-    internal static void CheckCompatible(Layer layer, int?[] expected, int?[] actual, bool skipFirst = false, bool concrete = false)
+    internal static void CheckCompatible(Layer layer, int?[] expected, int?[] actual, bool skipFirst = false)
     {
         var exp = skipFirst ? expected : WithBatch(expected);
         bool ok = exp.Length == actual.Length;
@@ -39,9 +39,8 @@ public static class ShapeUtils
             if (exp[i] is int e && actual[i] is int a && e != a) ok = false;
         if (!ok)
         {
-            var shown = concrete ? Format(actual) : Format(actual);
             throw new ArgumentException(
-                $"Input of layer '{layer.Name}' ({layer.GetType().Name}) is incompatible: expected shape {Format(exp)}, got {shown}.");
+                $"Input of layer '{layer.Name}' ({layer.GetType().Name}) is incompatible: expected shape {Format(exp)}, got {Format(actual)}.");
         }
     }
 
