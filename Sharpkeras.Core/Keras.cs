@@ -7,7 +7,7 @@ namespace Sharpkeras;
 /// The static entry point, like Python's <c>keras</c> module: <c>Input</c> for the Functional API
 /// and <see cref="Config"/> for global settings (image data format, device, seed).
 /// </summary>
-public static class Keras
+public static partial class Keras
 {
     /// <summary>The library version written into saved files.</summary>
     public const string Version = "0.1.0";
@@ -37,7 +37,7 @@ public static class Keras
     public static void ClearSession() => Engine.NameScope.Reset();
 
     /// <summary>Global settings (Keras's <c>keras.config</c> and <c>keras.utils.set_random_seed</c>).</summary>
-    public static class Config
+    public static partial class Config
     {
         private static string _imageDataFormat = "channels_last";
         private static Device? _device;
