@@ -12,10 +12,11 @@ namespace Sharpkeras.Callbacks;
 /// The backup — one file written atomically in <c>backupDir</c>, at the end of every epoch or every
 /// <c>saveFreq</c> batches — holds the weights, the optimizer state and iterations, the epoch and batch
 /// reached, and every random generator state training draws from (torch's global generator, the library
-/// generator that shuffles the data, and generators held by layers). On CPU, with in-memory tensors as
-/// data, a resumed run ends with weights bit-identical to an uninterrupted one; mid-epoch, it replays the
-/// epoch's shuffle and skips the batches already trained. (With a Dataset or <c>stepsPerEpoch</c>, training
-/// resumes at the right epoch and batch, but the data order depends on the source.)
+/// library generator, and generators held by layers) and the data iterator's state (<see cref="Callback.IteratorState"/>:
+/// epoch, batches done, shuffle seed). On CPU, with in-memory tensors as data, a resumed run ends with weights
+/// bit-identical to an uninterrupted one; mid-epoch, the iterator replays the epoch's shuffle order from its seed
+/// and skips the batches already trained. (With a Dataset or <c>stepsPerEpoch</c>, training resumes at the right
+/// epoch and batch, but the data order depends on the source.)
 /// </summary>
 public class BackupAndRestore : Callback
 {
@@ -27,8 +28,6 @@ public class BackupAndRestore : Callback
     private int _batchesSeenSinceLastSaving;
     private int _lastBatchSeen;
     private int _currentEpoch;
-    private Tensor? _epochStartLibraryState;
-    private Tensor? _pendingLibraryState;
 
     /// <summary>Creates the callback.</summary>
     /// <param name="backupDir">The folder for the backup (created if needed); use it for nothing else.</param>
@@ -106,16 +105,19 @@ public class BackupAndRestore : Callback
             return v;
         }
         int epoch = Meta("epoch"), step = Meta("step"), lastBatch = Meta("last_batch_seen"), sinceSave = Meta("batches_since_save");
+        if (!file.Metadata.TryGetValue("shuffle_seed", out var seedText)
+            || !long.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long shuffleSeed))
+            throw new InvalidDataException($"{source}: the metadata 'shuffle_seed' is missing or not an integer.");
+        var iteratorState = IteratorState
+            ?? throw new InvalidOperationException("BackupAndRestore restores training inside Fit only (no data iterator is running).");
 
         var weights = new List<(string, Tensor)>();
         var opt = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var rng = new List<(string, Tensor)>();
-        Tensor? epochStart = null;
         foreach (var (name, t) in file.Tensors)
         {
             if (name.StartsWith("model/", StringComparison.Ordinal)) weights.Add((name[6..], t));
             else if (name.StartsWith("optimizer/", StringComparison.Ordinal)) opt[name[10..]] = t;
-            else if (name == "rng/library_epoch_start") epochStart = t;
             else if (name.StartsWith("rng/", StringComparison.Ordinal)) rng.Add((name[4..], t));
             else throw new InvalidDataException($"{source}: unexpected entry '{name}'.");
         }
@@ -123,32 +125,13 @@ public class BackupAndRestore : Callback
         Action? applyOpt = null;
         if (opt.Count > 0 && model.Optimizer is { } optimizer)
             applyOpt = OptimizerStateStore.Prepare(optimizer, model, opt, map, source);
-        var applyRng = RngState.Prepare(model, rng, source, restoreLibrary: step == 0);
-        Tensor? libraryNow = null;
-        if (step > 0)
-        {
-            if (epochStart is null)
-                throw new InvalidDataException($"{source}: a mid-epoch backup needs 'rng/library_epoch_start'.");
-            using var cur = RandomState.Generator.get_state();
-            if (epochStart.dtype != ScalarType.Byte || epochStart.numel() != cur.numel() || epochStart.dim() != 1)
-                throw new InvalidDataException($"{source}: 'rng/library_epoch_start' is not a generator state.");
-            libraryNow = rng.First(r => r.Item1 == RngState.Library).Item2;
-        }
+        var applyRng = RngState.Prepare(model, rng, source, restoreLibrary: true);
 
         // Everything is valid: apply.
         WeightStore.Assign(map, weights);
         applyOpt?.Invoke();
         applyRng();
-        if (step > 0)
-        {
-            // Replay the epoch's shuffle from its starting state; the state reached at the backup is set
-            // before the first batch that is trained again.
-            RandomState.Generator.set_state(epochStart!);
-            _pendingLibraryState?.Dispose();
-            _pendingLibraryState = libraryNow!.clone().DetachFromDisposeScope();
-        }
-        model.ResumeInitialEpoch = epoch;
-        model.ResumeSkipSteps = step;
+        iteratorState.ResumeAt(epoch, step, shuffleSeed);
         _currentEpoch = epoch;
         _lastBatchSeen = lastBatch;
         _batchesSeenSinceLastSaving = sinceSave;
@@ -157,24 +140,7 @@ public class BackupAndRestore : Callback
     // ------------------------------------------------------------------------------------ backup
 
     /// <inheritdoc />
-    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs)
-    {
-        _currentEpoch = epoch;
-        if (_saveFreqBatches != null)
-        {
-            _epochStartLibraryState?.Dispose();
-            _epochStartLibraryState = RandomState.Generator.get_state().DetachFromDisposeScope();
-        }
-    }
-
-    /// <inheritdoc />
-    public override void OnTrainBatchBegin(int batch, IDictionary<string, double> logs)
-    {
-        if (_pendingLibraryState is null) return;
-        RandomState.Generator.set_state(_pendingLibraryState);
-        _pendingLibraryState.Dispose();
-        _pendingLibraryState = null;
-    }
+    public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _currentEpoch = epoch;
 
     /// <inheritdoc />
     public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
@@ -209,13 +175,13 @@ public class BackupAndRestore : Callback
         var tensors = WeightStore.Collect(model, "model/");
         if (model.Optimizer is { } opt) tensors.AddRange(OptimizerStateStore.Collect(opt, model, "optimizer/"));
         tensors.AddRange(RngState.Capture(model, "rng/"));
-        if (step > 0 && _epochStartLibraryState is not null) tensors.Add(("rng/library_epoch_start", _epochStartLibraryState));
         var metadata = new Dictionary<string, string>
         {
             ["format"] = Format, ["format_version"] = "1", ["library_version"] = Keras.Version,
             ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture), ["step"] = step.ToString(CultureInfo.InvariantCulture),
             ["last_batch_seen"] = _lastBatchSeen.ToString(CultureInfo.InvariantCulture),
             ["batches_since_save"] = _batchesSeenSinceLastSaving.ToString(CultureInfo.InvariantCulture),
+            ["shuffle_seed"] = (IteratorState?.ShuffleSeed ?? 0).ToString(CultureInfo.InvariantCulture),
         };
         Directory.CreateDirectory(BackupDir);
         if (DoubleCheckpoint && File.Exists(BackupPath))
@@ -226,8 +192,6 @@ public class BackupAndRestore : Callback
     /// <inheritdoc />
     public override void OnTrainEnd(IDictionary<string, double> logs)
     {
-        _pendingLibraryState?.Dispose();
-        _pendingLibraryState = null;
         if (!DeleteCheckpoint) return;
         foreach (var f in new[] { BackupPath, PreviousPath })
             if (File.Exists(f)) File.Delete(f);

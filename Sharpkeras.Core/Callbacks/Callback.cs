@@ -13,10 +13,22 @@ public abstract class Callback
     /// <summary>Training parameters: "epochs", "steps", "verbose".</summary>
     public IReadOnlyDictionary<string, object?> Params { get; private set; } = new Dictionary<string, object?>();
 
+    /// <summary>
+    /// Where the running <c>Fit</c> stands in its data (epoch, step, shuffle seed), during <c>Fit</c> only; a callback
+    /// that resumes training (<see cref="BackupAndRestore"/>) reads and sets it in <see cref="OnTrainBegin"/>.
+    /// </summary>
+    public Trainers.EpochIteratorState? IteratorState { get; private set; }
+
+    /// <summary>Called by the trainer at the start and end of <c>Fit</c> with the data iterator's state.</summary>
+    /// <param name="state">The state, or null after training.</param>
+    public virtual void SetIteratorState(Trainers.EpochIteratorState? state) => IteratorState = state;
+
     /// <summary>Called by the trainer before training (Keras's <c>set_model</c>).</summary>
+    /// <param name="model">The model.</param>
     public virtual void SetModel(Model model) => Model = model;
 
     /// <summary>Called by the trainer with the run's parameters (Keras's <c>set_params</c>).</summary>
+    /// <param name="parameters">"epochs", "steps", "verbose".</param>
     public virtual void SetParams(IReadOnlyDictionary<string, object?> parameters) => Params = parameters;
 
     /// <summary>At the start of <c>Fit</c>.</summary>

@@ -40,6 +40,13 @@ public sealed class CallbackList : Callback
     }
 
     /// <inheritdoc />
+    public override void SetIteratorState(Trainers.EpochIteratorState? state)
+    {
+        base.SetIteratorState(state);
+        foreach (var c in _callbacks) c.SetIteratorState(state);
+    }
+
+    /// <inheritdoc />
     public override void SetParams(IReadOnlyDictionary<string, object?> parameters)
     {
         base.SetParams(parameters);

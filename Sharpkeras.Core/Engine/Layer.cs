@@ -24,7 +24,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 {
     private readonly List<KerasVariable> _variables = new();
     private readonly List<Layer> _subLayers = new();
-    private readonly List<Tensor> _activityLosses = new();
+    private readonly List<Tensor> _losses = new();
     private bool _trainable = true;
     private bool _subLayersTracked;
     private static readonly ConditionalWeakTable<Tensor, Tensor> Masks = new();
@@ -416,9 +416,67 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             cast[i] = t;
         }
         ValidateInputs(cast);
-        var outs = CallMulti(cast, training, masks);
-        var outMasks = ComputeMasks(cast, masks, outs.Length);
-        return (outs, outMasks);
+        // A top-level call starts a fresh forward pass: the losses added by the previous one are dropped
+        // (Keras clears a layer's losses when it is called outside another layer's call).
+        bool topLevel = _callDepth == 0;
+        if (topLevel) ClearLosses();
+        _callDepth++;
+        try
+        {
+            var (outs, outMasks) = CallWithMasks(cast, training, masks);
+            if (ActivityRegularizer is { } reg) AddActivityLosses(reg, outs);
+            return (outs, outMasks);
+        }
+        finally
+        {
+            _callDepth--;
+        }
+    }
+
+    [ThreadStatic] private static int _callDepth;
+
+    /// <summary>
+    /// Keras 3's one activity-regularization formula, applied to every output of every layer that has an
+    /// <see cref="ActivityRegularizer"/>: the penalty of the output divided by the batch size (0 for an empty batch).
+    /// </summary>
+    private void AddActivityLosses(Regularizers.Regularizer reg, Tensor[] outputs)
+    {
+        foreach (var o in outputs)
+        {
+            if (!o.dtype.IsFloat()) continue;
+            var penalty = reg.Call(o);
+            if (o.dim() > 0) penalty = o.shape[0] == 0 ? penalty * 0 : penalty / o.shape[0];
+            AddLoss(penalty);
+        }
+    }
+
+    /// <summary>
+    /// Computes the outputs and their masks (the default calls <see cref="CallMulti"/> and <see cref="ComputeMasks"/>).
+    /// Models override it to run their graph, whose output masks come from the layers inside.
+    /// </summary>
+    /// <param name="inputs">The inputs, already cast to the layer's type and validated.</param>
+    /// <param name="training">Whether the call is part of training.</param>
+    /// <param name="masks">The inputs' masks, or null when none has one.</param>
+    protected internal virtual (Tensor[] outputs, Tensor?[] masks) CallWithMasks(Tensor[] inputs, bool training, Tensor?[]? masks)
+    {
+        var outs = CallMulti(inputs, training, masks);
+        return (outs, ComputeMasks(inputs, masks, outs.Length));
+    }
+
+    /// <summary>
+    /// Calls a child layer the way the framework does (build on first use, input casts and checks, masks,
+    /// activity regularization), for layers that wrap other layers (<c>TimeDistributed</c>, <c>Bidirectional</c>,
+    /// a user's own wrapper). Returns the child's outputs and their masks.
+    /// </summary>
+    /// <param name="layer">The child layer (track it with <see cref="TrackLayer{T}"/> or hold it in a field).</param>
+    /// <param name="inputs">Its inputs.</param>
+    /// <param name="training">Whether the call is part of training.</param>
+    /// <param name="masks">The inputs' masks, or null.</param>
+    protected static (Tensor[] outputs, Tensor?[] masks) CallLayer(Layer layer, Tensor[] inputs, bool training, Tensor?[]? masks = null)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return layer.Invoke(inputs, training, masks);
     }
 
     /// <summary>
@@ -499,31 +557,50 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     // ----------------------------------------------------------------------------------- losses
 
-    /// <summary>Adds a loss computed during <see cref="Call(Tensor, bool)"/> (activity regularization); collected by the trainer each step.</summary>
+    /// <summary>
+    /// Regularizer of the layer's outputs (Keras's <c>activity_regularizer</c>): after each call, its penalty on
+    /// every output divided by the batch size is added to <see cref="Losses"/>.
+    /// </summary>
+    public Regularizers.Regularizer? ActivityRegularizer { get; set; }
+
+    /// <summary>Adds a loss computed during <see cref="Call(Tensor, bool)"/> (Keras's <c>add_loss</c>); the model adds it to the training loss of this forward pass.</summary>
+    /// <param name="loss">A scalar tensor.</param>
     public void AddLoss(Tensor loss)
     {
-        _activityLosses.Add(loss);
-        Interlocked.Increment(ref PendingActivityLosses);
+        ArgumentNullException.ThrowIfNull(loss);
+        _losses.Add(loss);
     }
 
-    /// <summary>How many activity losses were added and not yet drained (lets the trainer skip the walk).</summary>
-    internal static int PendingActivityLosses;
-
-    /// <summary>Takes (and clears) the activity losses added during the last forward pass, this layer's and its sub-layers'.</summary>
-    internal IEnumerable<Tensor> DrainActivityLosses()
+    /// <summary>The losses added during the last forward pass (<see cref="AddLoss"/>, activity regularization), this layer's and its sub-layers'.</summary>
+    public IReadOnlyList<Tensor> ActivityLosses
     {
-        if (Volatile.Read(ref PendingActivityLosses) == 0) return [];
-        var all = DrainActivityLossesCore();
-        Interlocked.Exchange(ref PendingActivityLosses, 0);
-        return all;
+        get
+        {
+            var list = new List<Tensor>(_losses);
+            foreach (var l in SubLayers) list.AddRange(l.ActivityLosses);
+            return list;
+        }
     }
 
-    private List<Tensor> DrainActivityLossesCore()
+    /// <summary>
+    /// Every loss of this layer and its sub-layers (Keras's <c>layer.losses</c>): the losses added during the last
+    /// forward pass, then the weight-regularization penalties of the trainable weights.
+    /// </summary>
+    public IReadOnlyList<Tensor> Losses
     {
-        var list = new List<Tensor>(_activityLosses);
-        _activityLosses.Clear();
-        foreach (var l in SubLayers) list.AddRange(l.DrainActivityLossesCore());
-        return list;
+        get
+        {
+            var list = new List<Tensor>(ActivityLosses);
+            if (RegularizationLoss() is { } reg) list.Add(reg);
+            return list;
+        }
+    }
+
+    /// <summary>Drops the losses added by the previous forward pass, here and in every sub-layer.</summary>
+    internal void ClearLosses()
+    {
+        _losses.Clear();
+        foreach (var l in SubLayers) l.ClearLosses();
     }
 
     /// <summary>The sum of the weight-regularization penalties of this layer and its sub-layers, or null.</summary>

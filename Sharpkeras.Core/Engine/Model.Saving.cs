@@ -7,25 +7,13 @@ namespace Sharpkeras;
 public partial class Model
 {
     /// <summary>The Functional graph's nodes in topological order (null for other models).</summary>
-    internal IReadOnlyList<Node>? GraphNodes => _nodes;
+    internal IReadOnlyList<Node>? GraphNodes => _graph?.Nodes;
 
     /// <summary>The Functional graph's inputs (null for other models).</summary>
-    internal IReadOnlyList<KerasTensor>? GraphInputs => _inputs;
+    internal IReadOnlyList<KerasTensor>? GraphInputs => _graph?.Inputs;
 
     /// <summary>The Functional graph's outputs (null for other models).</summary>
-    internal IReadOnlyList<KerasTensor>? GraphOutputs => _outputs;
-
-    /// <summary>
-    /// Set by a callback in <c>OnTrainBegin</c> (BackupAndRestore) to make <c>Fit</c> start at this epoch
-    /// instead of its <c>initialEpoch</c> (Keras's <c>model._initial_epoch</c>). Read and cleared by the trainer.
-    /// </summary>
-    internal int? ResumeInitialEpoch { get; set; }
-
-    /// <summary>
-    /// Set with <see cref="ResumeInitialEpoch"/>: the number of batches of the first epoch already trained
-    /// before an interruption. The trainer draws them (keeping the epoch's shuffle order) without training on them.
-    /// </summary>
-    internal int ResumeSkipSteps { get; set; }
+    internal IReadOnlyList<KerasTensor>? GraphOutputs => _graph?.Outputs;
 
     /// <summary>
     /// Saves the whole model (Keras's <c>model.save</c>) to a <c>.skeras</c> file: a zip archive with

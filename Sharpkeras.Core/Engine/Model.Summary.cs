@@ -25,8 +25,8 @@ public partial class Model
             throw new InvalidOperationException(
                 $"Model '{Name}' has not been built yet, so its layers' shapes and weights are unknown. Give the first layer an inputShape, use Keras.Input, call Build, or train/call the model once.");
         var rows = new List<string[]>();
-        bool functional = IsFunctional && _nodes!.Any(n => n.Inputs.Length > 1 || n.Layer is InputLayer && Inputs.Count > 1)
-                          || IsFunctional && _nodes!.Count(n => n.Layer is not InputLayer) != Layers.Count(l => l is not InputLayer);
+        bool functional = IsFunctional && GraphNodes!.Any(n => n.Inputs.Length > 1 || n.Layer is InputLayer && Inputs.Count > 1)
+                          || IsFunctional && GraphNodes!.Count(n => n.Layer is not InputLayer) != Layers.Count(l => l is not InputLayer);
         foreach (var layer in Layers)
         {
             string shape = layer is InputLayer il ? ShapeUtils.Format(il.BatchShape) : ShapeUtils.Format(layer.OutputShape);
@@ -35,7 +35,7 @@ public partial class Model
             var row = new List<string> { $"{layer.Name} ({layer.GetType().Name})", shape, pstr };
             if (functional)
             {
-                var sources = layer.InboundNodes.Where(n => _nodes!.Contains(n))
+                var sources = layer.InboundNodes.Where(n => GraphNodes!.Contains(n))
                     .SelectMany(n => n.Inputs.Select(i => $"{i.Layer.Name}[{Math.Max(0, i.Layer.InboundNodes.IndexOf(i.Node))}][{i.Index}]"));
                 row.Add(string.Join(", ", sources).Trim() is { Length: > 0 } s ? s : "-");
             }

@@ -9,24 +9,46 @@ namespace Sharpkeras;
 
 public partial class Model
 {
-    private Trainer? _trainer;
-
-    internal Trainer? TrainerOrNull => _trainer;
-
-    internal Trainer Trainer => _trainer ?? throw new InvalidOperationException(
-        $"Model '{Name}' must be compiled before training or evaluating: call Compile(optimizer, loss, metrics) first.");
-
     /// <summary>Set to true (e.g. by a callback) to stop <c>Fit</c> after the current batch.</summary>
     public bool StopTraining { get; set; }
 
     /// <summary>The optimizer given to <see cref="Compile"/>, or null before it.</summary>
-    public Optimizers.Optimizer? Optimizer => _trainer?.State.Optimizer;
+    public Optimizers.Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss given to <see cref="Compile"/>, resolved per output; null before it.</summary>
+    public CompileLoss? CompiledLoss { get; private set; }
+
+    /// <summary>The metrics given to <see cref="Compile"/>; null before it.</summary>
+    public CompileMetrics? CompiledMetrics { get; private set; }
+
+    /// <summary>The running mean of the total loss ("loss"), weighted by batch size; updated by the train and test steps.</summary>
+    public Mean LossTracker { get; } = new("loss");
 
     /// <summary>Whether <see cref="Compile"/> has been called.</summary>
-    public bool Compiled => _trainer != null;
+    public bool Compiled => Optimizer != null;
 
-    /// <summary>The metrics tracked by the trainer (the loss tracker first), once training or evaluation has started.</summary>
-    public IReadOnlyList<Metric> Metrics => _trainer?.State.AllMetrics().ToList() ?? [];
+    /// <summary>The arguments of the last <see cref="Compile"/> call, as given (for saving the compile configuration).</summary>
+    internal (object? loss, object[] metrics, double[]? lossWeights)? CompileArguments { get; private set; }
+
+    internal void RequireCompiled()
+    {
+        if (!Compiled)
+            throw new InvalidOperationException(
+                $"Model '{Name}' must be compiled before training or evaluating: call Compile(optimizer, loss, metrics) first.");
+    }
+
+    /// <summary>The metrics tracked by the train and test steps: the loss tracker, per-output loss trackers, then the compiled metrics.</summary>
+    public IReadOnlyList<Metric> Metrics
+    {
+        get
+        {
+            if (!Compiled) return [];
+            var list = new List<Metric> { LossTracker };
+            list.AddRange(CompiledLoss!.Trackers);
+            list.AddRange(CompiledMetrics!.Metrics);
+            return list;
+        }
+    }
 
     /// <summary>
     /// Configures the model for training (Keras's <c>compile</c>).
@@ -37,52 +59,34 @@ public partial class Model
     /// <param name="lossWeights">Weights of the per-output losses in the total (default 1 each).</param>
     public void Compile(object? optimizer = null, object? loss = null, IEnumerable<object>? metrics = null, double[]? lossWeights = null)
     {
+        // Everything is resolved before anything is replaced: a failed Compile leaves the model as it was.
         var opt = Optimizers.Optimizer.Get(optimizer ?? "rmsprop");
-        int outputs = OutputCount;
         var names = OutputNames;
-        Loss?[] losses = loss switch
-        {
-            null => new Loss?[outputs],
-            string or Loss => Enumerable.Range(0, outputs).Select(_ => (Loss?)Loss.Get(loss)).ToArray(),
-            IDictionary<string, object> d => names.Select(n => d.TryGetValue(n, out var l) && l != null ? Loss.Get(l) : null).ToArray(),
-            System.Collections.IEnumerable list => list.Cast<object?>().Select(l => l == null ? null : Loss.Get(l)).ToArray(),
-            _ => [Loss.Get(loss)],
-        };
-        if (loss is IDictionary<string, object> dict)
-            foreach (var k in dict.Keys)
-                if (!names.Contains(k)) throw new ArgumentException($"loss names output '{k}', but the outputs are: {string.Join(", ", names)}.", nameof(loss));
-        if (losses.Length != outputs)
-            throw new ArgumentException($"loss has {losses.Length} entries but model '{Name}' has {outputs} output(s).", nameof(loss));
-        var weights = lossWeights ?? Enumerable.Repeat(1.0, outputs).ToArray();
-        if (weights.Length != outputs)
-            throw new ArgumentException($"lossWeights has {weights.Length} entries but model '{Name}' has {outputs} output(s).", nameof(lossWeights));
+        var compileLoss = new CompileLoss(loss, lossWeights, names);
         var specs = (metrics ?? []).ToArray();
-        foreach (var s in specs)
-        {
-            if (s is null) throw new ArgumentException("metrics must not contain null.", nameof(metrics));
-            if (s is string str && str != "accuracy" && str != "acc") _ = Metric.Get(str); // validate the alias now
-            else if (s is not string && s is not Metric) throw new ArgumentException($"Cannot interpret metric '{s}' ({s.GetType().Name}).", nameof(metrics));
-        }
-        _trainer?.Dispose();
-        _trainer = new Trainer(this, new CompileState
-        {
-            Optimizer = opt, Losses = losses, LossWeights = weights, MetricSpecs = specs, OutputNames = names,
-        });
+        var compileMetrics = new CompileMetrics(specs, names);
+        Optimizer = opt;
+        CompiledLoss = compileLoss;
+        CompiledMetrics = compileMetrics;
+        CompileArguments = (loss, specs, lossWeights);
+        LossTracker.ResetState();
     }
 
     // ------------------------------------------------------------------------------- steps (override points)
 
     /// <summary>
-    /// One training step on a batch <c>[x…, y…, sampleWeight?]</c> (Keras's <c>train_step</c>): forward,
-    /// loss, backward, optimizer step, metric updates. Override it for custom training (e.g. GANs). Returns
-    /// the logs as tensors (nothing is read back from the device here).
+    /// One training step on a batch <c>[x…, y…, sampleWeight?]</c> (Keras's <c>train_step</c>): forward, loss,
+    /// backward, optimizer step, metric updates. Override it for custom training (e.g. GANs). Returns the logs as
+    /// tensors (nothing is read back from the device here).
     /// </summary>
+    /// <param name="data">The batch, on the model's device.</param>
     public virtual IReadOnlyDictionary<string, Tensor> TrainStep(Tensor[] data)
     {
         var (x, y, sw) = UnpackData(data);
         var yPred = Forward(x, training: true);
         var loss = ComputeLoss(x, y, yPred, sw, training: true);
-        var opt = Trainer.State.Optimizer;
+        LossTracker.Update(loss, x[0].shape[0]);
+        var opt = Optimizer ?? throw new InvalidOperationException($"Model '{Name}' has no optimizer: call Compile first.");
         if (!opt.Built) opt.Build(TrainableWeights);
         opt.ZeroGrad();
         loss.backward();
@@ -91,16 +95,19 @@ public partial class Model
     }
 
     /// <summary>One evaluation step (Keras's <c>test_step</c>): forward in inference mode, loss, metrics.</summary>
+    /// <param name="data">The batch, on the model's device.</param>
     public virtual IReadOnlyDictionary<string, Tensor> TestStep(Tensor[] data)
     {
         using var _ = torch.no_grad();
         var (x, y, sw) = UnpackData(data);
         var yPred = Forward(x, training: false);
-        ComputeLoss(x, y, yPred, sw, training: false);
+        var loss = ComputeLoss(x, y, yPred, sw, training: false);
+        LossTracker.Update(loss, x[0].shape[0]);
         return ComputeMetrics(x, y, yPred, sw);
     }
 
     /// <summary>One prediction step (Keras's <c>predict_step</c>): the outputs in inference mode.</summary>
+    /// <param name="data">The batch (only its inputs are used), on the model's device.</param>
     public virtual Tensor[] PredictStep(Tensor[] data)
     {
         using var _ = torch.no_grad();
@@ -109,6 +116,7 @@ public partial class Model
     }
 
     /// <summary>Splits a batch into inputs, targets and sample weights, by the model's input and output counts.</summary>
+    /// <param name="data">The batch <c>[x…, y…, sampleWeight?]</c>.</param>
     protected (Tensor[] x, Tensor[]? y, Tensor? sampleWeight) UnpackData(Tensor[] data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -125,53 +133,46 @@ public partial class Model
     }
 
     /// <summary>
-    /// The total loss (Keras's <c>compute_loss</c>): the weighted sum of the per-output losses, plus
-    /// weight-regularization penalties and losses added by layers during the forward pass. Updates the
-    /// "loss" tracker (weighted by batch size).
+    /// The total loss (Keras's <c>compute_loss</c>): the compiled loss of each output (masks attached to the
+    /// predictions honoured), plus <see cref="Layer.Losses"/> — the losses layers added during this forward pass
+    /// (activity regularization) and the weight-regularization penalties. It updates no metric.
     /// </summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="y">The targets, or null.</param>
+    /// <param name="yPred">The predictions of this forward pass.</param>
+    /// <param name="sampleWeight">Optional per-sample weights.</param>
+    /// <param name="training">Whether this is a training step (a model with nothing to minimise cannot train).</param>
     public virtual Tensor ComputeLoss(Tensor[] x, Tensor[]? y, Tensor[] yPred, Tensor? sampleWeight, bool training)
     {
-        var state = Trainer.State;
-        Tensor? total = null;
-        state.EnsureMetrics(y ?? yPred, yPred);
-        long batch = x[0].shape[0];
-        for (int o = 0; o < yPred.Length; o++)
-        {
-            var lossFn = state.Losses[o];
-            if (lossFn is null) continue;
-            if (y is null) throw new ArgumentException($"Model '{Name}' has a loss but the data has no targets (y).");
-            var l = lossFn.Compute(y[o], yPred[o], sampleWeight);
-            if (state.OutputLossTrackers != null) state.OutputLossTrackers[o].Update(l, batch);
-            var wl = state.LossWeights[o] == 1.0 ? l : l * state.LossWeights[o];
-            total = total is null ? wl : total + wl;
-        }
-        var reg = RegularizationLoss();
-        if (reg is not null) total = total is null ? reg : total + reg;
-        foreach (var al in DrainActivityLosses()) total = total is null ? al : total + al;
+        var total = CompiledLoss?.Call(y, yPred, sampleWeight);
+        foreach (var l in Losses) total = total is null ? l : total + l;
         if (total is null)
         {
             if (training) throw new InvalidOperationException($"Model '{Name}' was compiled without a loss and has no added losses: nothing to train.");
             total = torch.zeros(Array.Empty<long>(), device: yPred[0].device);
         }
-        state.LossTracker.Update(total, batch);
         return total;
     }
 
     /// <summary>Updates the compiled metrics and returns the current logs (Keras's <c>compute_metrics</c>).</summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="y">The targets, or null (then only the loss trackers report).</param>
+    /// <param name="yPred">The predictions (with their masks attached).</param>
+    /// <param name="sampleWeight">Optional per-sample weights, passed to the metrics as Keras does.</param>
     public virtual IReadOnlyDictionary<string, Tensor> ComputeMetrics(Tensor[] x, Tensor[]? y, Tensor[] yPred, Tensor? sampleWeight)
     {
-        var state = Trainer.State;
-        if (y != null && state.Metrics != null)
-            for (int o = 0; o < yPred.Length; o++)
-                foreach (var m in state.Metrics[o]) m.UpdateState(y[o], yPred[o]);
+        if (y != null) CompiledMetrics?.UpdateState(y, yPred, sampleWeight);
         return GetMetricsResult();
     }
 
-    /// <summary>The current value of every tracked metric, as tensors.</summary>
-    public IReadOnlyDictionary<string, Tensor> GetMetricsResult() => new MetricResultsView(Trainer.State.AllMetrics().ToList());
+    /// <summary>The current value of every tracked metric, as tensors (read lazily).</summary>
+    public IReadOnlyDictionary<string, Tensor> GetMetricsResult() => new MetricResultsView(Metrics.ToList());
 
     /// <summary>Resets every tracked metric (done at the start of each epoch and evaluation).</summary>
-    public virtual void ResetMetrics() => _trainer?.State.ResetMetrics();
+    public virtual void ResetMetrics()
+    {
+        foreach (var m in Metrics) m.ResetState();
+    }
 
     // ------------------------------------------------------------------------------- fit
 
@@ -203,7 +204,7 @@ public partial class Model
         int validationFreq = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainer.Fit(new FitArgs
+        return new Trainer(this).Fit(new FitArgs
         {
             X = [x], Y = y is null ? null : [y], BatchSize = batchSize, Epochs = epochs, Verbose = verbose, Callbacks = callbacks,
             ValidationSplit = validationSplit,
@@ -223,7 +224,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        return Trainer.Fit(new FitArgs
+        return new Trainer(this).Fit(new FitArgs
         {
             X = x, Y = y, BatchSize = batchSize, Epochs = epochs, Verbose = verbose, Callbacks = callbacks,
             ValidationSplit = validationSplit, ValidationX = validationData?.x, ValidationY = validationData?.y,
@@ -253,7 +254,7 @@ public partial class Model
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Trainer.Fit(new FitArgs
+        return new Trainer(this).Fit(new FitArgs
         {
             Data = data, Epochs = epochs, Verbose = verbose, Callbacks = callbacks, ValidationDataSource = validationData,
             ClassWeight = classWeight, InitialEpoch = initialEpoch, StepsPerEpoch = stepsPerEpoch,
@@ -268,7 +269,7 @@ public partial class Model
         Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainer.Evaluate([x], y is null ? null : [y], null, batchSize, verbose, sampleWeight, steps, callbacks, null);
+        return new Trainer(this).Evaluate([x], y is null ? null : [y], null, batchSize, verbose, sampleWeight, steps, callbacks);
     }
 
     /// <summary>Evaluates a model with several inputs and/or outputs.</summary>
@@ -276,7 +277,7 @@ public partial class Model
         Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainer.Evaluate(x, y, null, batchSize, verbose, sampleWeight, steps, callbacks, null);
+        return new Trainer(this).Evaluate(x, y, null, batchSize, verbose, sampleWeight, steps, callbacks);
     }
 
     /// <summary>Evaluates on a source of batches.</summary>
@@ -284,59 +285,59 @@ public partial class Model
         IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Trainer.Evaluate(null, null, data, null, verbose, null, steps, callbacks, null);
+        return new Trainer(this).Evaluate(null, null, data, null, verbose, null, steps, callbacks);
     }
 
     /// <summary>Runs the model on inputs in batches in inference mode (Keras's <c>predict</c>); returns the output on the CPU.</summary>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainers.Trainer.Predict(this, [x], null, batchSize, verbose, steps, callbacks)[0];
+        return new Trainer(this).Predict([x], null, batchSize, verbose, steps, callbacks)[0];
     }
 
     /// <summary>Predicts for a model with several inputs; returns every output.</summary>
     public Tensor[] Predict(Tensor[] x, int? batchSize = null, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainers.Trainer.Predict(this, x, null, batchSize, verbose, steps, callbacks);
+        return new Trainer(this).Predict(x, null, batchSize, verbose, steps, callbacks);
     }
 
     /// <summary>Predicts on a source of batches (only the inputs of each batch are used); returns every output.</summary>
     public Tensor[] Predict(IEnumerable<Tensor[]> data, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Trainers.Trainer.Predict(this, null, data, null, verbose, steps, callbacks);
+        return new Trainer(this).Predict(null, data, null, verbose, steps, callbacks);
     }
 
     /// <summary>One training step on one batch; returns the loss and metrics (running over the calls since the last reset).</summary>
     public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null,
         IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
-        => Trainer.TrainOnBatch([x ?? throw new ArgumentNullException(nameof(x))], y is null ? null : [y], sampleWeight, classWeight, resetMetrics);
+        => new Trainer(this).RunOnBatch(true, [x ?? throw new ArgumentNullException(nameof(x))], y is null ? null : [y], sampleWeight, classWeight, resetMetrics);
 
     /// <summary>One training step on one batch of a model with several inputs/outputs.</summary>
     public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor[] x, Tensor[]? y = null, Tensor? sampleWeight = null,
         IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
-        => Trainer.TrainOnBatch(x ?? throw new ArgumentNullException(nameof(x)), y, sampleWeight, classWeight, resetMetrics);
+        => new Trainer(this).RunOnBatch(true, x ?? throw new ArgumentNullException(nameof(x)), y, sampleWeight, classWeight, resetMetrics);
 
     /// <summary>Evaluates one batch; returns the loss and metrics.</summary>
     public IReadOnlyDictionary<string, double> TestOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null, bool resetMetrics = true)
-        => Trainer.TestOnBatch([x ?? throw new ArgumentNullException(nameof(x))], y is null ? null : [y], sampleWeight, resetMetrics);
+        => new Trainer(this).RunOnBatch(false, [x ?? throw new ArgumentNullException(nameof(x))], y is null ? null : [y], sampleWeight, null, resetMetrics);
 
     /// <summary>Evaluates one batch of a model with several inputs/outputs.</summary>
     public IReadOnlyDictionary<string, double> TestOnBatch(Tensor[] x, Tensor[]? y = null, Tensor? sampleWeight = null, bool resetMetrics = true)
-        => Trainer.TestOnBatch(x ?? throw new ArgumentNullException(nameof(x)), y, sampleWeight, resetMetrics);
+        => new Trainer(this).RunOnBatch(false, x ?? throw new ArgumentNullException(nameof(x)), y, sampleWeight, null, resetMetrics);
 
     /// <summary>Runs the model on one batch in inference mode.</summary>
     public Tensor PredictOnBatch(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainers.Trainer.PredictOnBatch(this, [x])[0];
+        return new Trainer(this).PredictOnBatch([x])[0];
     }
 
     /// <summary>Runs a model with several inputs on one batch; returns every output.</summary>
     public Tensor[] PredictOnBatch(Tensor[] x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Trainers.Trainer.PredictOnBatch(this, x);
+        return new Trainer(this).PredictOnBatch(x);
     }
 }

@@ -10,70 +10,31 @@ namespace Sharpkeras;
 /// A model: layers plus training (Keras's <c>keras.Model</c>). Three ways to make one:
 /// the Functional API (<c>new Model(inputs, outputs)</c> from <c>Keras.Input</c>),
 /// <c>Sequential</c>, or subclassing (override <see cref="Layer.Call(Tensor, bool)"/>; layers held in
-/// fields are tracked automatically). Training lives in the <see cref="Trainer"/>; this class exposes it
-/// with Keras's names: <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>, …
+/// fields are tracked automatically). The model is the API facade: a Functional graph (<see cref="FunctionalGraph"/>)
+/// or a subclass's <c>Call</c> computes the outputs, <c>Compile</c> makes the <see cref="CompileLoss"/> and
+/// <see cref="CompileMetrics"/>, and <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> hand the loops to a short-lived
+/// <see cref="Trainer"/> that takes its batches from an <see cref="EpochIterator"/>.
 /// </summary>
 public partial class Model : Layer
 {
-    private readonly KerasTensor[]? _inputs;
-    private readonly KerasTensor[]? _outputs;
-    private readonly List<Node>? _nodes;
-    private readonly List<Layer>? _functionalLayers;
+    private readonly FunctionalGraph? _graph;
 
     /// <summary>Creates a Functional model with one input and one output.</summary>
+    /// <param name="inputs">The symbolic input made by <c>Keras.Input</c>.</param>
+    /// <param name="outputs">The symbolic output computed from it.</param>
+    /// <param name="name">The model's name (default "functional_N").</param>
     public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
         : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], [outputs ?? throw new ArgumentNullException(nameof(outputs))], name) { }
 
     /// <summary>Creates a Functional model with several inputs and/or outputs.</summary>
+    /// <param name="inputs">The symbolic inputs made by <c>Keras.Input</c>, in the order <c>Fit</c>/<c>Predict</c> take them.</param>
+    /// <param name="outputs">The symbolic outputs, in the order the model returns them.</param>
+    /// <param name="name">The model's name (default "functional_N").</param>
     public Model(KerasTensor[] inputs, KerasTensor[] outputs, string? name = null)
         : base(name ?? NameScope.Unique("functional"))
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputs);
-        if (inputs.Length == 0) throw new ArgumentException("A Functional model needs at least one input.", nameof(inputs));
-        if (outputs.Length == 0) throw new ArgumentException("A Functional model needs at least one output.", nameof(outputs));
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i] is null) throw new ArgumentNullException($"{nameof(inputs)}[{i}]");
-            if (inputs[i].Layer is not InputLayer)
-                throw new ArgumentException(
-                    $"Model inputs must be tensors made by Keras.Input; inputs[{i}] comes from layer '{inputs[i].Layer.Name}'.", nameof(inputs));
-        }
-        _inputs = inputs;
-        _outputs = outputs;
-        _nodes = new List<Node>();
-        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
-        var inputNodes = new HashSet<Node>(inputs.Select(i => i.Node), ReferenceEqualityComparer.Instance);
-        var onPath = new HashSet<Node>(ReferenceEqualityComparer.Instance);
-        void Visit(KerasTensor t, string consumer)
-        {
-            var node = t.Node;
-            if (visited.Contains(node)) return;
-            if (node.Layer is InputLayer && !inputNodes.Contains(node))
-                throw new ArgumentException(
-                    $"Graph disconnected: cannot obtain a value for input '{node.Layer.Name}' needed by layer '{consumer}'. Pass it in the model's inputs.", nameof(inputs));
-            if (!onPath.Add(node)) throw new ArgumentException($"The graph has a cycle at layer '{node.Layer.Name}'.");
-            foreach (var i in node.Inputs) Visit(i, node.Layer.Name);
-            onPath.Remove(node);
-            visited.Add(node);
-            _nodes.Add(node);
-        }
-        // Inputs first, in the given order (Keras lists the input layers first).
-        foreach (var i in inputs) { if (visited.Add(i.Node)) _nodes.Add(i.Node); }
-        foreach (var o in outputs)
-        {
-            if (o is null) throw new ArgumentNullException(nameof(outputs));
-            Visit(o, "output");
-        }
-        _functionalLayers = new List<Layer>();
-        foreach (var n in _nodes)
-        {
-            if (_functionalLayers.Contains(n.Layer)) continue;
-            if (_functionalLayers.Any(l => l.Name == n.Layer.Name))
-                throw new ArgumentException($"The layer name '{n.Layer.Name}' is used twice in model '{Name}': layer names must be unique.");
-            _functionalLayers.Add(n.Layer);
-            TrackLayer(n.Layer);
-        }
+        _graph = new FunctionalGraph(inputs, outputs, Name);
+        foreach (var l in _graph.Layers) TrackLayer(l);
         AcceptsIntegerInput = true;
         SupportsMasking = true;
         Built = true;
@@ -82,28 +43,35 @@ public partial class Model : Layer
     }
 
     /// <summary>Constructor for subclassed models and <c>Sequential</c>.</summary>
+    /// <param name="name">The model's name.</param>
+    /// <param name="trainable">Whether training updates its weights.</param>
+    /// <param name="inputShape">Optional input shape, batch dimension excluded.</param>
     protected Model(string? name = null, bool trainable = true, int?[]? inputShape = null)
         : base(name, trainable, inputShape)
     {
         AcceptsIntegerInput = true;
     }
 
+    /// <summary>The graph this model runs through: the Functional graph, a built Sequential's, or null for a subclassed model.</summary>
+    internal virtual FunctionalGraph? Graph => _graph;
+
     /// <summary>Whether this is a Functional model (built from Keras.Input).</summary>
-    public bool IsFunctional => _nodes != null;
+    public bool IsFunctional => _graph != null;
 
     /// <summary>The symbolic inputs of a Functional model (or a built Sequential), else empty.</summary>
-    public virtual IReadOnlyList<KerasTensor> Inputs => _inputs ?? [];
+    public virtual IReadOnlyList<KerasTensor> Inputs => Graph?.Inputs ?? [];
 
     /// <summary>The symbolic outputs of a Functional model (or a built Sequential), else empty.</summary>
-    public virtual IReadOnlyList<KerasTensor> Outputs => _outputs ?? [];
+    public virtual IReadOnlyList<KerasTensor> Outputs => Graph?.Outputs ?? [];
 
     /// <summary>
     /// The model's layers: for a Functional model in graph order including its InputLayer(s); for a
     /// Sequential the added layers; for a subclassed model the layers it holds.
     /// </summary>
-    public virtual IReadOnlyList<Layer> Layers => _functionalLayers ?? SubLayers;
+    public virtual IReadOnlyList<Layer> Layers => _graph?.Layers ?? SubLayers;
 
     /// <summary>Returns the layer with this name.</summary>
+    /// <param name="name">The layer's name.</param>
     public Layer GetLayer(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -112,6 +80,7 @@ public partial class Model : Layer
     }
 
     /// <summary>Returns the layer at this index of <see cref="Layers"/>.</summary>
+    /// <param name="index">Position in <see cref="Layers"/>.</param>
     public Layer GetLayer(int index)
     {
         if (index < 0 || index >= Layers.Count)
@@ -120,14 +89,14 @@ public partial class Model : Layer
     }
 
     /// <summary>Number of model inputs (1 unless Functional with several).</summary>
-    public virtual int InputCount => _inputs?.Length ?? 1;
+    public virtual int InputCount => _graph?.Inputs.Length ?? 1;
 
     /// <summary>Number of model outputs.</summary>
-    public virtual int OutputCount => _outputs?.Length ?? 1;
+    public virtual int OutputCount => _graph?.Outputs.Length ?? 1;
 
     /// <summary>The output layer names, used to prefix per-output losses and metrics.</summary>
     internal virtual IReadOnlyList<string> OutputNames =>
-        _outputs?.Select(o => o.Layer.Name).ToList() ?? [Name];
+        _graph?.Outputs.Select(o => o.Layer.Name).ToList() ?? [Name];
 
     internal void SetInputShape(int?[] shape) => _declaredBuildShape = shape;
 
@@ -137,97 +106,66 @@ public partial class Model : Layer
     internal int?[]? BuildInputShape => _declaredBuildShape;
 
     /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
-    {
-        if (_inputs == null) return;
-        if (inputs.Length != _inputs.Length)
-            throw new ArgumentException($"Model '{Name}' expects {_inputs.Length} input(s), got {inputs.Length}.", nameof(inputs));
-        for (int i = 0; i < inputs.Length; i++)
-            ShapeUtils.CheckCompatible(_inputs[i].Layer, _inputs[i].Shape, inputs[i].shape, skipFirst: true);
-    }
+    protected override void ValidateInputs(Tensor[] inputs) => _graph?.CheckInputs(inputs, Name);
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
-        if (_nodes == null)
+        if (Graph == null)
             throw new NotImplementedException($"Model '{Name}' ({GetType().Name}) is a subclassed model: override Call(Tensor, bool).");
         return CallMulti([inputs], training, null)[0];
     }
 
     /// <inheritdoc />
     public override Tensor Call(Tensor[] inputs, bool training) =>
-        _nodes == null ? base.Call(inputs, training) : CallMulti(inputs, training, null)[0];
+        Graph == null ? base.Call(inputs, training) : CallMulti(inputs, training, null)[0];
 
     /// <inheritdoc />
-    public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
-    {
-        if (_nodes == null) return base.CallMulti(inputs, training, masks);
-        var values = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance);
-        var maskValues = new Dictionary<KerasTensor, Tensor?>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < _inputs!.Length; i++)
-        {
-            var x = inputs[i];
-            var want = _inputs[i].DType;
-            if (x.dtype != want && want.IsFloat() && x.dtype != ScalarType.Bool) x = x.to(want);
-            values[_inputs[i]] = x;
-            maskValues[_inputs[i]] = masks?[i];
-        }
-        foreach (var node in _nodes)
-        {
-            if (node.Layer is InputLayer) continue;
-            var xs = new Tensor[node.Inputs.Length];
-            Tensor?[]? ms = null;
-            for (int i = 0; i < xs.Length; i++)
-            {
-                xs[i] = values[node.Inputs[i]];
-                if (maskValues.TryGetValue(node.Inputs[i], out var m) && m is not null) (ms ??= new Tensor?[xs.Length])[i] = m;
-            }
-            var (outs, outMasks) = node.Layer.Invoke(xs, training, ms);
-            if (outs.Length != node.Outputs.Length)
-                throw new InvalidOperationException($"Layer '{node.Layer.Name}' returned {outs.Length} outputs, expected {node.Outputs.Length}.");
-            for (int j = 0; j < outs.Length; j++)
-            {
-                values[node.Outputs[j]] = outs[j];
-                maskValues[node.Outputs[j]] = outMasks[j];
-            }
-        }
-        return _outputs!.Select(o => values[o]).ToArray();
-    }
+    public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks) =>
+        Graph is { } g ? g.Run(inputs, training, masks).outputs : base.CallMulti(inputs, training, masks);
+
+    /// <inheritdoc />
+    protected internal override (Tensor[] outputs, Tensor?[] masks) CallWithMasks(Tensor[] inputs, bool training, Tensor?[]? masks) =>
+        Graph is { } g ? g.Run(inputs, training, masks) : base.CallWithMasks(inputs, training, masks);
 
     /// <inheritdoc />
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
-        if (_outputs != null) return _outputs.Select(o => (o.Shape, o.DType)).ToArray();
+        if (Graph is { } g) return g.Outputs.Select(o => (o.Shape, o.DType)).ToArray();
         return base.ComputeOutputShapes(inputShapes, inputTypes);
     }
 
-    /// <summary>Runs the model on real inputs (builds a subclassed model on first use).</summary>
-    internal Tensor[] Forward(Tensor[] x, bool training)
+    /// <summary>
+    /// Runs the model on real inputs as a train/test/predict step does (Keras's <c>model(x, training=...)</c>): puts
+    /// the module tree in train() or eval() mode to match <paramref name="training"/>, builds a subclassed model on
+    /// first use, and attaches each output's mask to it (read by losses and metrics with <see cref="Layer.GetMask"/>).
+    /// </summary>
+    /// <param name="x">The inputs, on the model's device.</param>
+    /// <param name="training">Whether this pass is part of training (dropout, batch statistics).</param>
+    protected internal Tensor[] Forward(Tensor[] x, bool training)
     {
-        // Activity losses belong to one forward pass: drop any left from an earlier pass (e.g. Predict).
-        _ = DrainActivityLosses();
-        return Invoke(x, training, null).outputs;
+        ArgumentNullException.ThrowIfNull(x);
+        if (this.training != training) train(training);
+        var (outs, masks) = Invoke(x, training, null);
+        for (int i = 0; i < outs.Length; i++) SetMask(outs[i], masks.ElementAtOrDefault(i));
+        return outs;
     }
 
     /// <inheritdoc />
-    public override Dictionary<string, object?> GetConfig()
-    {
-        var c = base.GetConfig();
-        return c;
-    }
+    public override Dictionary<string, object?> GetConfig() => base.GetConfig();
 
     // ------------------------------------------------------------------------------- device
 
     /// <summary>
     /// Moves the model's weights to <paramref name="device"/> (Keras's device scope; torch's <c>.to</c>).
-    /// The trainer then moves each batch to this device. Call before training: an optimizer that already
-    /// has state is rebuilt for the moved weights.
+    /// Batches then move to this device. An optimizer that already has state is rebuilt for the moved weights.
     /// </summary>
+    /// <param name="device">The target device.</param>
     public Model To(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.to(device);
-        TrainerOrNull?.OnModelMoved();
+        if (Optimizer is { Built: true } opt) opt.Build(TrainableWeights);
         return this;
     }
 

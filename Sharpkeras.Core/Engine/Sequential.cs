@@ -14,6 +14,9 @@ public class Sequential : Model
     private readonly List<Layer> _stack = new();
     private InputLayer? _inputLayer;
     private KerasTensor? _output;
+    private FunctionalGraph? _graph;
+    private bool _builtFromData;
+    private bool _warnedShape;
 
     /// <summary>Creates a Sequential model from layers.</summary>
     public Sequential(params Layer[] layers) : this(layers, null) { }
@@ -27,6 +30,18 @@ public class Sequential : Model
 
     /// <summary>Creates an empty Sequential model.</summary>
     public Sequential(string? name) : base(name) { }
+
+    /// <summary>The graph of the built stack (input layer → last layer), rebuilt after Add/Pop; null before the input shape is known.</summary>
+    internal override FunctionalGraph? Graph
+    {
+        get
+        {
+            if (_inputLayer == null || _output == null || _stack.Count == 0) return null;
+            if (_graph == null || !ReferenceEquals(_graph.Outputs[0], _output))
+                _graph = new FunctionalGraph([_inputLayer.Output], [_output], Name);
+            return _graph;
+        }
+    }
 
     /// <summary>The layers, in order (without the input layer).</summary>
     public override IReadOnlyList<Layer> Layers => _stack;
@@ -82,6 +97,8 @@ public class Sequential : Model
         TrackLayer(layer);
     }
 
+    private bool _explicitBuild;
+
     private void InputShapeSet(int?[] batchShape) => SetInputShape(batchShape);
 
     /// <summary>Removes the last layer.</summary>
@@ -102,6 +119,9 @@ public class Sequential : Model
         ArgumentNullException.ThrowIfNull(inputShape);
         if (_inputLayer != null) return;
         if (inputShape.Length == 0) throw new ArgumentException("inputShape must include the batch dimension.", nameof(inputShape));
+        // Built from the first batch it saw (not from a declared shape): later batches may differ in their
+        // free dimensions (e.g. timesteps), which Keras accepts with a warning.
+        _builtFromData = !_explicitBuild;
         _inputLayer = new InputLayer(inputShape[1..]);
         var t = _inputLayer.Output;
         foreach (var l in _stack)
@@ -119,7 +139,9 @@ public class Sequential : Model
     public void Build(int[] inputShapeWithoutBatch)
     {
         ArgumentNullException.ThrowIfNull(inputShapeWithoutBatch);
-        Build(ShapeUtils.WithBatch(inputShapeWithoutBatch.Select(d => (int?)d).ToArray()));
+        _explicitBuild = true;
+        try { Build(ShapeUtils.WithBatch(inputShapeWithoutBatch.Select(d => (int?)d).ToArray())); }
+        finally { _explicitBuild = false; }
         Built = true;
     }
 
@@ -127,25 +149,48 @@ public class Sequential : Model
     protected override void ValidateInputs(Tensor[] inputs)
     {
         if (inputs.Length != 1) throw new ArgumentException($"Sequential model '{Name}' takes 1 input, got {inputs.Length}.", nameof(inputs));
-        if (_inputLayer != null) ShapeUtils.CheckCompatible(_stack.FirstOrDefault() ?? this, _inputLayer.BatchShape, inputs[0].shape, skipFirst: true);
+        if (_stack.Count == 0) throw new InvalidOperationException($"Sequential model '{Name}' has no layers.");
+        if (_inputLayer == null) return;
+        var layer = _stack.FirstOrDefault() ?? (Layer)this;
+        if (!_builtFromData)
+        {
+            ShapeUtils.CheckCompatible(layer, _inputLayer.BatchShape, inputs[0].shape, skipFirst: true);
+            return;
+        }
+        // Built lazily from a first batch: its shape is a guess, so a batch of another shape runs (each layer
+        // still checks what it needs) after one warning, as in Keras.
+        try { ShapeUtils.CheckCompatible(layer, _inputLayer.BatchShape, inputs[0].shape, skipFirst: true); }
+        catch (ArgumentException) when (inputs[0].dim() == _inputLayer.BatchShape.Length)
+        {
+            if (_warnedShape) return;
+            _warnedShape = true;
+            Console.Error.WriteLine(
+                $"WARNING: Sequential model '{Name}' was built from a first batch of shape {ShapeUtils.Format(_inputLayer.BatchShape)} " +
+                $"but is called on an input of shape ({string.Join(", ", inputs[0].shape)}); running it anyway.");
+        }
     }
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training) => CallMulti([inputs], training, null)[0];
 
     /// <inheritdoc />
-    public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
+    public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks) => CallWithMasks(inputs, training, masks).outputs;
+
+    /// <inheritdoc />
+    protected internal override (Tensor[] outputs, Tensor?[] masks) CallWithMasks(Tensor[] inputs, bool training, Tensor?[]? masks)
     {
         if (_stack.Count == 0) throw new InvalidOperationException($"Sequential model '{Name}' has no layers.");
+        // The stack runs layer by layer (the same order as its graph), so inputs whose free dimensions differ from
+        // the first batch's still run.
         var x = inputs[0];
         Tensor? mask = masks?[0];
         foreach (var l in _stack)
         {
-            var (outs, outMasks) = l.Invoke([x], training, mask is null ? null : [mask]);
+            var (outs, outMasks) = CallLayer(l, [x], training, mask is null ? null : [mask]);
             x = outs[0];
             mask = outMasks[0];
         }
-        return [x];
+        return ([x], [mask]);
     }
 
     /// <inheritdoc />

@@ -131,10 +131,10 @@ internal static class ModelConfig
     /// <summary>Writes the compile config of a compiled model.</summary>
     public static void WriteCompileConfig(Utf8JsonWriter w, Model model)
     {
-        var state = model.TrainerOrNull!.State;
+        var compiledLoss = model.CompiledLoss!;
         w.WriteStartObject();
         w.WritePropertyName("optimizer");
-        var opt = state.Optimizer;
+        var opt = model.Optimizer!;
         var optConfig = new Dictionary<string, object?>(opt.GetConfig());
         if (opt.Schedule != null) optConfig["learning_rate"] = opt.Schedule;
         w.WriteStartObject();
@@ -143,15 +143,15 @@ internal static class ModelConfig
         ConfigWriter.WriteValue(w, optConfig, $"optimizer '{opt.Name}'");
         w.WriteEndObject();
         w.WriteStartArray("loss");
-        foreach (var l in state.Losses)
+        foreach (var l in compiledLoss.Losses)
             if (l is null) w.WriteNullValue();
             else ConfigWriter.WriteObjectRecord(w, l, $"loss '{l.Name}'");
         w.WriteEndArray();
         w.WriteStartArray("loss_weights");
-        foreach (var lw in state.LossWeights) ConfigWriter.WriteDouble(w, lw);
+        foreach (var lw in compiledLoss.LossWeights) ConfigWriter.WriteDouble(w, lw);
         w.WriteEndArray();
         w.WriteStartArray("metrics");
-        foreach (var m in state.MetricSpecs)
+        foreach (var m in model.CompileArguments!.Value.metrics)
             if (m is string s) w.WriteStringValue(s);
             else ConfigWriter.WriteObjectRecord(w, m, $"metric '{(m as Metrics.Metric)?.Name}'");
         w.WriteEndArray();
@@ -362,12 +362,12 @@ internal static class ModelConfig
             try
             {
                 model.Forward([torch.zeros(dims, dtype: dtype, device: model.Device)], training: false);
-                foreach (var l in model.DrainActivityLosses()) l.Dispose();
+                model.ClearLosses();
                 return;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotImplementedException or ExternalException)
             {
-                foreach (var l in model.DrainActivityLosses()) l.Dispose();
+                model.ClearLosses();
                 first ??= e;
                 if (model.Variables.Count > 0) break;
             }

@@ -20,7 +20,6 @@ internal sealed class AttentionProjection : Layer
     private readonly Initializers.Initializer _biasInitializer;
     private readonly Regularizers.Regularizer? _kernelRegularizer;
     private readonly Regularizers.Regularizer? _biasRegularizer;
-    private readonly Regularizers.Regularizer? _activityRegularizer;
     private readonly Constraints.Constraint? _kernelConstraint;
     private readonly Constraints.Constraint? _biasConstraint;
     private KerasVariable? _kernel;
@@ -42,7 +41,7 @@ internal sealed class AttentionProjection : Layer
         _biasInitializer = biasInitializer;
         _kernelRegularizer = kernelRegularizer;
         _biasRegularizer = biasRegularizer;
-        _activityRegularizer = activityRegularizer;
+        ActivityRegularizer = activityRegularizer;
         _kernelConstraint = kernelConstraint;
         _biasConstraint = biasConstraint;
     }
@@ -75,7 +74,6 @@ internal sealed class AttentionProjection : Layer
         var y = flat.matmul(_kernel!.Value.reshape(_boundSize, _outputSize));
         if (_bias is not null) y = y.add(_bias.Value.reshape(_outputSize));
         y = y.reshape([.. lead, .. _outputDims.Select(d => (long)d)]);
-        if (_activityRegularizer != null) AddLoss(_activityRegularizer.Call(y) / y.shape[0]);
         return y;
     }
 

@@ -125,8 +125,11 @@ public sealed class MultiHeadAttention : Layer
     /// <summary>Regularizer of the projection biases.</summary>
     public Regularizers.Regularizer? BiasRegularizer { get; }
 
-    /// <summary>Regularizer of the projections' outputs.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
+    /// <summary>
+    /// Regularizer of the projections' outputs (Keras applies it inside the query/key/value/output projections,
+    /// not to the layer's own output, so it hides <see cref="Layer.ActivityRegularizer"/>).
+    /// </summary>
+    public new Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>Constraint of the projection kernels.</summary>
     public Constraints.Constraint? KernelConstraint { get; }
@@ -396,11 +399,11 @@ public sealed class MultiHeadAttention : Layer
         if (attentionMask is not null) CheckAttentionMask(attentionMask, query, value);
         var mask = attentionMask is null ? auto : auto is null ? attentionMask : attentionMask.logical_and(auto);
 
-        var q = _query!.Invoke([query], training, null).outputs[0];
-        var k = _key!.Invoke([key], training, null).outputs[0];
-        var v = _value!.Invoke([value], training, null).outputs[0];
+        var q = CallLayer(_query!, [query], training).outputs[0];
+        var k = CallLayer(_key!, [key], training).outputs[0];
+        var v = CallLayer(_value!, [value], training).outputs[0];
         var attended = ComputeAttention(q, k, v, mask, causalOnly, training);
-        return [_output!.Invoke([attended], training, null).outputs[0]];
+        return [CallLayer(_output!, [attended], training).outputs[0]];
     }
 
     private void CheckAttentionMask(Tensor mask, Tensor query, Tensor value)

@@ -111,8 +111,6 @@ public abstract class BaseConv : Layer
     /// <summary>Bias regularizer.</summary>
     public Regularizers.Regularizer? BiasRegularizer { get; }
 
-    /// <summary>Output regularizer.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>Kernel constraint.</summary>
     public Constraints.Constraint? KernelConstraint { get; }
@@ -168,7 +166,6 @@ public abstract class BaseConv : Layer
         var y = ConvUtils.Conv(Rank, x, _kernel!.Value, _bias?.Value, _strides, symmetric, _dilation, Groups);
         if (ChannelsLast) y = y.permute(_toLast);
         y = _activation(y);
-        ConvUtils.ActivityLoss(this, ActivityRegularizer, y);
         return y;
     }
 

@@ -110,8 +110,6 @@ public abstract class BaseConvTranspose : Layer
     /// <summary>Bias regularizer.</summary>
     public Regularizers.Regularizer? BiasRegularizer { get; }
 
-    /// <summary>Output regularizer.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>Kernel constraint.</summary>
     public Constraints.Constraint? KernelConstraint { get; }
@@ -214,7 +212,6 @@ public abstract class BaseConvTranspose : Layer
         }
         if (ChannelsLast) y = y.permute(_toLast);
         y = _activation(y);
-        ConvUtils.ActivityLoss(this, ActivityRegularizer, y);
         return y;
     }
 

@@ -102,8 +102,6 @@ public abstract class BaseDepthwiseConv : Layer
     /// <summary>Bias regularizer.</summary>
     public Regularizers.Regularizer? BiasRegularizer { get; }
 
-    /// <summary>Output regularizer.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>Depthwise kernel constraint.</summary>
     public Constraints.Constraint? DepthwiseConstraint { get; }
@@ -159,7 +157,6 @@ public abstract class BaseDepthwiseConv : Layer
         var y = ConvUtils.Conv(Rank, x, w.reshape(torchShape), _bias?.Value, _strides, symmetric, _dilation, channels);
         if (ChannelsLast) y = y.permute(_toLast);
         y = _activation(y);
-        ConvUtils.ActivityLoss(this, ActivityRegularizer, y);
         return y;
     }
 

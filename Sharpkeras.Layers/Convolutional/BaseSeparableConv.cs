@@ -123,8 +123,6 @@ public abstract class BaseSeparableConv : Layer
     /// <summary>Bias regularizer.</summary>
     public Regularizers.Regularizer? BiasRegularizer { get; }
 
-    /// <summary>Output regularizer.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>Depthwise kernel constraint.</summary>
     public Constraints.Constraint? DepthwiseConstraint { get; }
@@ -189,7 +187,6 @@ public abstract class BaseSeparableConv : Layer
         var y = ConvUtils.Conv(Rank, depthwise, _pointwise!.Value, _bias?.Value, ones, new long[Rank], ones, 1);
         if (ChannelsLast) y = y.permute(_toLast);
         y = _activation(y);
-        ConvUtils.ActivityLoss(this, ActivityRegularizer, y);
         return y;
     }
 

@@ -135,11 +135,6 @@ internal static class ConvUtils
         _ => c.GetType().Name,
     };
 
-    /// <summary>Adds an activity-regularization loss for an output (Keras 3: the penalty of the output, not divided by the batch size).</summary>
-    public static void ActivityLoss(Layer layer, Regularizers.Regularizer? r, Tensor output)
-    {
-        if (r != null) layer.AddLoss(r.Call(output));
-    }
 
     /// <summary>Runs torch's convolution of the given rank on a channels_first input.</summary>
     /// <remarks>

@@ -72,8 +72,6 @@ public sealed class Dense : Layer
     /// <summary>Bias regularizer.</summary>
     public Regularizers.Regularizer? BiasRegularizer { get; }
 
-    /// <summary>Output regularizer.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>Kernel constraint.</summary>
     public Constraints.Constraint? KernelConstraint { get; }
@@ -105,7 +103,6 @@ public sealed class Dense : Layer
             ? torch.addmm(_bias.Value, inputs, _kernel!.Value, 1, 1)
             : inputs.matmul(_kernel!.Value).add(_bias.Value));
         y = _activation(y);
-        if (ActivityRegularizer != null) AddLoss(ActivityRegularizer.Call(y) / y.shape[0]);
         return y;
     }
 

@@ -89,8 +89,6 @@ public sealed class Embedding : Layer
     /// <summary>Constraint of <c>embeddings</c>.</summary>
     public Constraints.Constraint? EmbeddingsConstraint { get; }
 
-    /// <summary>Regularizer of the output.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     /// <summary>The embeddings matrix (inputDim, outputDim) (after build).</summary>
     public KerasVariable Embeddings => _embeddings ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
@@ -146,7 +144,6 @@ public sealed class Embedding : Layer
             var safe = torch.where(valid, ids, torch.zeros_like(ids));
             y = table.index_select(0, safe.flatten()).reshape([.. ids.shape, OutputDim]) * valid.unsqueeze(-1).to(table.dtype);
         }
-        if (ActivityRegularizer != null) AddLoss(ActivityRegularizer.Call(y) / y.shape[0]);
         return y;
     }
 

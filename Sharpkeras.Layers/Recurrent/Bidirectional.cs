@@ -154,8 +154,8 @@ public sealed class Bidirectional : Layer
         var (f, b) = Split(inputs, inputs.Length);
         var mask = masks is { Length: > 0 } ? masks[0] : null;
         Tensor?[]? MasksFor(Tensor[] xs) => mask is null ? null : [mask, .. new Tensor?[xs.Length - 1]];
-        var yf = _forward.Invoke(f, training, MasksFor(f)).outputs;
-        var yb = _backward.Invoke(b, training, MasksFor(b)).outputs;
+        var yf = CallLayer(_forward, f, training, MasksFor(f)).outputs;
+        var yb = CallLayer(_backward, b, training, MasksFor(b)).outputs;
         var y = yf[0];
         var yRev = ReturnSequences ? yb[0].flip(1) : yb[0];
         Tensor[] outputs = MergeMode switch

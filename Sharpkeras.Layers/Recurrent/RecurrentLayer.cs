@@ -99,8 +99,6 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     public bool ZeroOutputForMask { get; internal set; }
 
-    /// <summary>Regularizer applied to the outputs (normalised by the batch size), if any.</summary>
-    public Regularizers.Regularizer? ActivityRegularizer { get; }
 
     private protected object? ActivityRegularizerArgument { get; }
 
@@ -249,8 +247,6 @@ public abstract class RecurrentLayer : Layer
         var (sequence, states) = Run(x, initial, mask, training);
         var output = ReturnSequences ? sequence : sequence[.., -1];
         Tensor[] outs = ReturnState ? [output, .. states] : [output];
-        if (ActivityRegularizer != null)
-            foreach (var o in outs) AddLoss(ActivityRegularizer.Call(o) / o.shape[0]);
         return outs;
     }
 

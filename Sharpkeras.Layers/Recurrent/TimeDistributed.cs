@@ -93,7 +93,7 @@ public sealed class TimeDistributed : Layer
             childMasks = [mask.reshape([batch * time, .. mask.shape[2..]])];
         }
         var folded = inputs.reshape([batch * time, .. inputs.shape[2..]]);
-        var outs = _layer.Invoke([folded], training, childMasks).outputs;
+        var outs = CallLayer(_layer, [folded], training, childMasks).outputs;
         if (outs.Length != 1)
             throw new InvalidOperationException($"TimeDistributed '{Name}': the wrapped layer '{_layer.Name}' returned {outs.Length} outputs; it must return one.");
         var y = outs[0];

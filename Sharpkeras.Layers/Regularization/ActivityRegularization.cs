@@ -27,6 +27,7 @@ public sealed class ActivityRegularization : Layer
         L1 = l1;
         L2 = l2;
         _regularizer = new Regularizers.L1L2(l1, l2);
+        if (l1 != 0 || l2 != 0) ActivityRegularizer = _regularizer;
         SupportsMasking = true;
     }
 
@@ -36,20 +37,10 @@ public sealed class ActivityRegularization : Layer
     /// <summary>The L2 factor.</summary>
     public double L2 { get; }
 
-    /// <summary>The regularizer applied to the output (Keras's <c>activity_regularizer</c>).</summary>
-    public Regularizers.Regularizer ActivityRegularizer => _regularizer;
-
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
-        if (L1 == 0 && L2 == 0) return inputs;
-        var penalty = _regularizer.Call(inputs);
-        if (inputs.dim() > 0)
-        {
-            long batch = inputs.shape[0];
-            penalty = batch == 0 ? torch.zeros_like(penalty) : penalty / batch;
-        }
-        AddLoss(penalty);
+        // The penalty (divided by the batch size) is added by Layer after this call: Keras's one formula.
         return inputs;
     }
 

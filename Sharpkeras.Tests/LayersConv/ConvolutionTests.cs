@@ -210,14 +210,14 @@ public class ConvolutionTests
     [Test]
     public void RegularizersFollowKeras3()
     {
-        // Activity L1(0.01) on a 1×1 ones-kernel conv of a (2, 2, 2, 1) ones input: 8 outputs of 1 → 0.08
-        // (Keras 3 adds the penalty of the whole output; it does not divide by the batch size).
+        // Activity L1(0.01) on a 1×1 ones-kernel conv of a (2, 2, 2, 1) ones input: 8 outputs of 1 → 0.08, divided
+        // by the batch size 2 → 0.04 (Keras 3's Layer.__call__ divides every activity penalty by the batch size).
         var conv = new Conv2D(1, 1, useBias: false, kernelInitializer: "ones", activityRegularizer: new Regularizers.L1(0.01),
             kernelRegularizer: new Regularizers.L2(0.5));
         conv.Apply(torch.ones(2, 2, 2, 1));
-        var losses = conv.DrainActivityLosses().ToList();
+        var losses = conv.ActivityLosses.ToList();
         Assert.That(losses, Has.Count.EqualTo(1));
-        Assert.That(losses[0].item<float>(), Is.EqualTo(0.08f).Within(1e-6));
+        Assert.That(losses[0].item<float>(), Is.EqualTo(0.04f).Within(1e-6));
         // Kernel L2(0.5) on the 1×1 kernel 3: 0.5·9 = 4.5.
         conv.SetWeights([T([3], 1, 1, 1, 1)]);
         Assert.That(conv.RegularizationLoss()!.item<float>(), Is.EqualTo(4.5f).Within(1e-6));

@@ -106,7 +106,7 @@ public class EmbeddingTests
         // weight penalty 0.5 · (1+4+9+16+25+36) = 45.5
         Assert.That(layer.RegularizationLoss()!.item<float>(), Is.EqualTo(45.5f).Within(1e-4));
         // activity: 0.01 · (|1|+|2|+|5|+|6|) / batch 2 = 0.07
-        var activity = layer.DrainActivityLosses().Single();
+        var activity = layer.ActivityLosses.Single();
         Assert.That(activity.item<float>(), Is.EqualTo(0.07f).Within(1e-6));
         Assert.That(emb.GetConfig()["embeddings_regularizer"], Is.InstanceOf<Dictionary<string, object?>>());
     }

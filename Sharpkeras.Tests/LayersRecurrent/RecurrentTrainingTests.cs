@@ -139,6 +139,6 @@ public class RecurrentTrainingTests
         double expected = 0.1 * k.Sum(v => v * v) + 0.01 * r.Sum(Math.Abs);
         Assert.That(lstm.RegularizationLoss()!.item<float>(), Is.EqualTo(expected).Within(1e-5));
         // activity: 1.0 · Σ|y| / batch
-        Assert.That(lstm.DrainActivityLosses().Single().item<float>(), Is.EqualTo(Flat(y).Sum(Math.Abs) / 2).Within(1e-5));
+        Assert.That(lstm.ActivityLosses.Single().item<float>(), Is.EqualTo(Flat(y).Sum(Math.Abs) / 2).Within(1e-5));
     }
 }
