@@ -57,7 +57,7 @@ public static partial class Keras
         /// <summary>The device new weights are created on: CUDA when available, otherwise CPU.</summary>
         public static Device Device
         {
-            get => _device ??= torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+            get => _device ??= Engine.DeviceUtils.DefaultDevice();
             set => _device = value ?? throw new ArgumentNullException(nameof(value));
         }
 
@@ -77,8 +77,7 @@ public static partial class Keras
         public static void Seed(int seed)
         {
             CurrentSeed = seed;
-            torch.manual_seed(seed);
-            if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
+            Engine.DeviceUtils.SeedAllDevices(seed);
             Engine.RandomState.Reset(seed);
         }
     }
