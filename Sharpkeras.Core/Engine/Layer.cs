@@ -288,8 +288,12 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         if (inputShapes.Length == 1) Build(inputShapes[0]);
     }
 
-    /// <summary>Builds the layer if needed, validating the input shapes first.</summary>
-    internal void EnsureBuilt(int?[][] inputShapes)
+    /// <summary>
+    /// Builds the layer for these input shapes unless it is built already (what the framework does before the first
+    /// call); a failed build leaves no weights behind. Wrapper layers use it to build the layers they wrap.
+    /// </summary>
+    /// <param name="inputShapes">One shape per input, batch dimension first (as null).</param>
+    public void EnsureBuilt(int?[][] inputShapes)
     {
         if (Built) return;
         EnsureSubLayersTracked();
@@ -529,7 +533,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Whether this layer creates a mask from its input (Embedding with maskZero).</summary>
-    protected internal virtual bool ProducesMask => false;
+    protected virtual bool ProducesMask => false;
 
     /// <summary>
     /// The output shape for an input shape (batch first, as null). The default runs the layer once on
@@ -627,7 +631,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         return c;
     }
 
-    internal static string DTypeName(ScalarType t) => t switch
+    /// <summary>Keras's name of an element type ("float32", "int64", …), as configs write it.</summary>
+    /// <param name="t">The element type.</param>
+    public static string DTypeName(ScalarType t) => t switch
     {
         ScalarType.Float32 => "float32", ScalarType.Float64 => "float64", ScalarType.Float16 => "float16",
         ScalarType.BFloat16 => "bfloat16", ScalarType.Int64 => "int64", ScalarType.Int32 => "int32",

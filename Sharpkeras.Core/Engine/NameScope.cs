@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 namespace Sharpkeras.Engine;
 
 /// <summary>Automatic, unique layer names the way Keras makes them ("dense", "dense_1", …).</summary>
-internal static partial class NameScope
+public static partial class NameScope
 {
     private static readonly Dictionary<string, int> Counters = new();
     private static readonly object Gate = new();
 
     /// <summary>Keras's <c>to_snake_case</c>: "MaxPooling2D" → "max_pooling2d", "SimpleRNN" → "simple_rnn".</summary>
+    /// <param name="name">A class name.</param>
     public static string ToSnakeCase(string name)
     {
         name = NonWord().Replace(name, "");
@@ -18,6 +19,7 @@ internal static partial class NameScope
     }
 
     /// <summary>Returns prefix for the first use, then prefix_1, prefix_2, …</summary>
+    /// <param name="prefix">The name's stem, e.g. "dense".</param>
     public static string Unique(string prefix)
     {
         lock (Gate)
@@ -28,6 +30,7 @@ internal static partial class NameScope
         }
     }
 
+    /// <summary>Forgets every counter (Keras's <c>clear_session</c>).</summary>
     public static void Reset()
     {
         lock (Gate) Counters.Clear();

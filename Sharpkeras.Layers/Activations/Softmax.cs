@@ -86,7 +86,7 @@ public sealed class Softmax : Layer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(mask);
-        return Invoke([inputs], training, [mask]).outputs[0];
+        return CallLayer(this, [inputs], training, [mask]).outputs[0];
     }
 
     /// <inheritdoc />

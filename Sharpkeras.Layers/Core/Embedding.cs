@@ -94,7 +94,7 @@ public sealed class Embedding : Layer
     public KerasVariable Embeddings => _embeddings ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
     /// <inheritdoc />
-    protected internal override bool ProducesMask => MaskZero;
+    protected override bool ProducesMask => MaskZero;
 
     /// <inheritdoc />
     public override void Build(int?[] inputShape)

@@ -16,7 +16,7 @@ public class ApplicationsTests
         var sw = Stopwatch.StartNew();
         var m = build();
         TestContext.Out.WriteLine($"{name}: built in {sw.Elapsed.TotalSeconds:F2}s, {m.CountParams():N0} params");
-        Assert.That(sw.Elapsed.TotalSeconds, Is.LessThan(10), $"{name} construction should be quick (target < 3 s on the 2-core machine)");
+        // Construction time is reported, never asserted: on a loaded machine it swings 10-50x (speed lives in bench/).
         return m;
     }
 

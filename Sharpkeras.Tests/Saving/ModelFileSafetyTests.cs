@@ -130,10 +130,9 @@ public class ModelFileSafetyTests
     [Test]
     public void ConfigCannotMakeTheLoaderAllocateHugeWeights()
     {
-        // A 4 x 1e9 kernel from a file holding a few hundred values: refused before anything is allocated.
-        var sw = System.Diagnostics.Stopwatch.StartNew();
+        // A 4 x 1e9 kernel from a file holding a few hundred values: refused before anything is allocated (the load
+        // budget's own message says so; a 16 GB allocation would fail differently or exhaust the machine).
         ExpectInvalid(ConfigVariant(r => r["config"]!["layers"]![1]!["config"]!["units"] = 1_000_000_000), "more values than the file's weights hold");
-        Assert.That(sw.ElapsedMilliseconds, Is.LessThan(5000));
     }
 
     [Test]

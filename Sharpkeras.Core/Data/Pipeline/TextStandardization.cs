@@ -8,8 +8,9 @@ namespace Sharpkeras.Data.Pipeline;
 /// <c>string.punctuation</c> (Keras's <c>DEFAULT_STRIP_REGEX</c>), and splitting on runs of ASCII whitespace
 /// like <c>tf.strings.split</c>.
 /// </summary>
-internal static class TextStandardization
+public static class TextStandardization
 {
+    /// <summary>The 32 ASCII punctuation characters (Python's <c>string.punctuation</c>).</summary>
     public const string Punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
     private static readonly bool[] IsPunct = BuildPunct();
@@ -21,6 +22,8 @@ internal static class TextStandardization
         return t;
     }
 
+    /// <summary>Lower-cases ASCII letters only (as TensorFlow's <c>lower</c> on bytes does).</summary>
+    /// <param name="s">The text.</param>
     public static string LowerAscii(string s)
     {
         int i = 0;
@@ -36,6 +39,8 @@ internal static class TextStandardization
         });
     }
 
+    /// <summary>Removes the ASCII punctuation characters.</summary>
+    /// <param name="s">The text.</param>
     public static string StripPunctuation(string s)
     {
         var sb = new StringBuilder(s.Length);
@@ -45,10 +50,15 @@ internal static class TextStandardization
     }
 
     /// <summary>Whether <paramref name="c"/> is one of the 32 ASCII punctuation characters.</summary>
+    /// <param name="c">A character.</param>
     public static bool IsPunctuation(char c) => c < 128 && IsPunct[c];
 
+    /// <summary>Whether <paramref name="c"/> is ASCII whitespace.</summary>
+    /// <param name="c">A character.</param>
     public static bool IsAsciiWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f';
 
+    /// <summary>Splits on runs of ASCII whitespace, dropping empty pieces.</summary>
+    /// <param name="s">The text.</param>
     public static List<string> SplitWhitespace(string s)
     {
         var tokens = new List<string>();
@@ -64,6 +74,8 @@ internal static class TextStandardization
     }
 
     /// <summary>Orders strings by their UTF-8 bytes (how numpy sorts TensorFlow's byte strings).</summary>
+    /// <param name="a">A string.</param>
+    /// <param name="b">Another string.</param>
     public static int CompareUtf8(string a, string b)
     {
         if (a.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0 && b.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0)
