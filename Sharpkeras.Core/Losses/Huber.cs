@@ -12,6 +12,7 @@ public sealed class Huber : Loss
     public Huber(double delta = 1.0, string reduction = "sum_over_batch_size", string name = "huber_loss")
         : base(name, reduction)
     {
+        if (!(delta >= 0) || !double.IsFinite(delta)) throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta must be finite and >= 0.");
         Delta = delta;
     }
 
