@@ -1,3 +1,4 @@
+using Sharpkeras.Registry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,34 +33,37 @@ public abstract class Initializer
     /// <summary>The arguments that rebuild this initializer.</summary>
     public virtual Dictionary<string, object?> GetConfig() => new() { ["seed"] = Seed };
 
-    /// <summary>The Keras aliases this resolver accepts.</summary>
-    public static readonly string[] Aliases =
-    [
-        "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
-        "orthogonal", "zeros", "ones", "random_normal", "random_uniform", "truncated_normal", "identity",
-    ];
+    /// <summary>The registry behind <see cref="Get"/> (lookups accept Keras's snake-case and class names).</summary>
+    public static AliasRegistry<Initializer> Registry { get; } = CreateRegistry();
+
+    /// <summary>The Keras aliases this resolver accepts, sorted.</summary>
+    public static IReadOnlyList<string> Aliases => Registry.Aliases;
+
+    private static AliasRegistry<Initializer> CreateRegistry()
+    {
+        var r = new AliasRegistry<Initializer>("initializer");
+        r.Register(() => new GlorotUniform(), "glorot_uniform");
+        r.Register(() => new GlorotNormal(), "glorot_normal");
+        r.Register(() => new HeNormal(), "he_normal");
+        r.Register(() => new HeUniform(), "he_uniform");
+        r.Register(() => new LecunNormal(), "lecun_normal");
+        r.Register(() => new LecunUniform(), "lecun_uniform");
+        r.Register(() => new Orthogonal(), "orthogonal");
+        r.Register(() => new Zeros(), "zeros", "zero");
+        r.Register(() => new Ones(), "ones", "one");
+        r.Register(() => new RandomNormal(), "random_normal");
+        r.Register(() => new RandomUniform(), "random_uniform");
+        r.Register(() => new TruncatedNormal(), "truncated_normal");
+        r.Register(() => new Identity(), "identity");
+        return r;
+    }
 
     /// <summary>Resolves a Keras alias or an <see cref="Initializer"/>.</summary>
+    /// <param name="identifier">An <see cref="Initializer"/> or an alias such as "glorot_uniform" (or "GlorotUniform").</param>
     public static Initializer Get(object identifier) => identifier switch
     {
         Initializer i => i,
-        string s => Engine.NameScope.ToSnakeCase(s) switch
-        {
-            "glorot_uniform" => new GlorotUniform(),
-            "glorot_normal" => new GlorotNormal(),
-            "he_normal" => new HeNormal(),
-            "he_uniform" => new HeUniform(),
-            "lecun_normal" => new LecunNormal(),
-            "lecun_uniform" => new LecunUniform(),
-            "orthogonal" => new Orthogonal(),
-            "zeros" or "zero" => new Zeros(),
-            "ones" or "one" => new Ones(),
-            "random_normal" => new RandomNormal(),
-            "random_uniform" => new RandomUniform(),
-            "truncated_normal" => new TruncatedNormal(),
-            "identity" => new Identity(),
-            _ => throw new ArgumentException($"Unknown initializer '{s}'. Valid: {string.Join(", ", Aliases)}.", nameof(identifier)),
-        },
+        string s => Registry.TryGet(Engine.NameScope.ToSnakeCase(s), out var i) ? i : throw Registry.UnknownAlias(s, nameof(identifier)),
         null => throw new ArgumentNullException(nameof(identifier)),
         _ => throw new ArgumentException($"Cannot interpret initializer '{identifier}' ({identifier.GetType().Name}).", nameof(identifier)),
     };

@@ -64,6 +64,7 @@ public sealed class AUC : Metric
         }
         _thresholds = [0.0 - MetricUtils.Epsilon, .. inner, 1.0 + MetricUtils.Epsilon];
         FromLogits = fromLogits;
+        Direction = "up";
         long[] shape = [NumThresholds];
         _tp = AddState("true_positives", shape);
         _fp = AddState("false_positives", shape);

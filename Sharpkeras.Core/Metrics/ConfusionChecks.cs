@@ -22,6 +22,17 @@ internal static class ConfusionChecks
     public static (Tensor labelPos, Tensor predPos, Tensor weights) Masks(Tensor yTrue, Tensor yPred, Tensor? sampleWeight,
         double threshold, int? topK, int? classId, string name)
     {
+        var (labelPos, p, w) = Prepare(yTrue, yPred, sampleWeight, topK, classId, name);
+        return (labelPos, p.gt(threshold).to(ScalarType.Float32), w);
+    }
+
+    /// <summary>
+    /// Positive-label mask, predictions (top-k filtered, class column taken) and weights, all of one shape — the inputs of
+    /// Keras's <c>update_confusion_matrix_variables</c> before thresholding.
+    /// </summary>
+    public static (Tensor labelPos, Tensor pred, Tensor weights) Prepare(Tensor yTrue, Tensor yPred, Tensor? sampleWeight,
+        int? topK, int? classId, string name)
+    {
         var (t, p) = MetricUtils.Prepare(yTrue, yPred);
         MetricUtils.CheckSameSize(t, p, name);
         if (!t.shape.SequenceEqual(p.shape)) t = t.reshape(p.shape);
@@ -38,8 +49,25 @@ internal static class ConfusionChecks
             p = p.narrow(-1, c, 1);
             w = w.narrow(-1, c, 1);
         }
-        var labelPos = t.ne(0).to(ScalarType.Float32);
-        var predPos = p.gt(threshold).to(ScalarType.Float32);
-        return (labelPos, predPos, w);
+        return (t.ne(0).to(ScalarType.Float32), p, w);
+    }
+
+    /// <summary>
+    /// Weighted true positives, false positives, true negatives and false negatives at each threshold (a prediction is
+    /// positive when strictly above the threshold), each of shape (thresholds).
+    /// </summary>
+    public static (Tensor tp, Tensor fp, Tensor tn, Tensor fn) Counts(Tensor yTrue, Tensor yPred, Tensor? sampleWeight,
+        double[] thresholds, int? topK, int? classId, string name)
+    {
+        var (labelPos, p, w) = Prepare(yTrue, yPred, sampleWeight, topK, classId, name);
+        var lp = labelPos.reshape(1, -1);
+        var pf = p.reshape(1, -1);
+        var wf = w.reshape(1, -1);
+        var thr = torch.tensor(thresholds, dtype: ScalarType.Float32, device: p.device).reshape(-1, 1);
+        var predPos = pf.gt(thr).to(ScalarType.Float32);
+        var predNeg = 1 - predPos;
+        var labelNeg = 1 - lp;
+        return ((predPos * lp * wf).sum([1L]), (predPos * labelNeg * wf).sum([1L]),
+                (predNeg * labelNeg * wf).sum([1L]), (predNeg * lp * wf).sum([1L]));
     }
 }

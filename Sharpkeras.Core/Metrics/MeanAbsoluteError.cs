@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Metrics;
 
 /// <summary>Mean of <c>mean(|yTrue - yPred|, axis=-1)</c> over all samples (Keras's <c>MeanAbsoluteError</c>).</summary>
-public sealed class MeanAbsoluteError(string name = "mean_absolute_error") : MeanMetricWrapper(Fn, name)
+public sealed class MeanAbsoluteError(string name = "mean_absolute_error") : MeanMetricWrapper(Fn, name, "down")
 {
     private static Tensor Fn(Tensor yTrue, Tensor yPred)
     {

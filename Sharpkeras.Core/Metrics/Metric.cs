@@ -1,3 +1,4 @@
+using Sharpkeras.Registry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -85,29 +86,36 @@ public abstract class Metric : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The Keras aliases <see cref="Get"/> accepts.</summary>
-    public static readonly string[] Aliases =
-    [
-        "accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-        "mae", "mean_absolute_error", "mse", "mean_squared_error", "rmse", "root_mean_squared_error",
-        "precision", "recall", "auc", "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
-    ];
+    /// <summary>
+    /// Whether larger values are better ("up"), smaller values are better ("down"), or unknown (null): Keras's metric
+    /// <c>_direction</c>, which callbacks use in <c>mode: "auto"</c>.
+    /// </summary>
+    public string? Direction
+    {
+        get => _direction;
+        protected set => _direction = value is null or "up" or "down"
+            ? value
+            : throw new ArgumentException($"A metric's direction is \"up\", \"down\" or null; got '{value}'.", nameof(value));
+    }
+
+    private string? _direction;
+
+    /// <summary>The registry behind <see cref="Get"/>: every Keras metric alias; register your own with <c>Metric.Registry.Register</c>.
+    /// A metric made from an alias is named by that alias ("mae" logs as "mae"), as in Keras.</summary>
+    public static AliasRegistry<Metric> Registry { get; } = MetricCatalog.Create();
+
+    /// <summary>The Keras aliases <see cref="Get"/> accepts, sorted.</summary>
+    public static IReadOnlyList<string> Aliases => Registry.Aliases;
 
     /// <summary>
     /// Resolves a metric alias or object. "accuracy"/"acc" are resolved later from the shapes of the
     /// labels and predictions (binary, categorical or sparse), like Keras; use <see cref="ResolveAccuracy"/>.
     /// </summary>
+    /// <param name="identifier">A <see cref="Metric"/> or an alias such as "mae".</param>
     public static Metric Get(object identifier) => identifier switch
     {
         Metric m => m,
-        string s => s switch
-        {
-            "binary_accuracy" => new BinaryAccuracy(),
-            "categorical_accuracy" => new CategoricalAccuracy(),
-            "sparse_categorical_accuracy" => new SparseCategoricalAccuracy(),
-            _ => MetricCatalog.FromAlias(s) ?? throw new ArgumentException(
-                $"Unknown metric '{s}'. Valid: {string.Join(", ", Aliases)}.", nameof(identifier)),
-        },
+        string s => Registry.Get(s, nameof(identifier)),
         null => throw new ArgumentNullException(nameof(identifier)),
         _ => throw new ArgumentException($"Cannot interpret metric '{identifier}' ({identifier.GetType().Name}).", nameof(identifier)),
     };
@@ -127,108 +135,3 @@ public abstract class Metric : IDisposable
         return new CategoricalAccuracy(name: name);
     }
 }
-
-/// <summary>The weighted mean of the values given to <c>Update</c> (Keras's <c>keras.metrics.Mean</c>).</summary>
-public class Mean : Metric
-{
-    private readonly int _total, _count;
-
-    /// <summary>Creates the metric.</summary>
-    public Mean(string name = "mean") : base(name)
-    {
-        _total = AddState("total");
-        _count = AddState("count");
-    }
-
-    /// <summary>Adds values (optionally weighted) to the mean.</summary>
-    public void Update(Tensor values, Tensor? sampleWeight = null)
-    {
-        using var _ = torch.no_grad();
-        var v = values.detach();
-        if (!v.dtype.IsFloat()) v = v.to(ScalarType.Float32);
-        var total = State(_total, v.device);
-        var count = State(_count, v.device);
-        if (sampleWeight is null)
-        {
-            total.add_(v.sum().to(total.dtype));
-            count.add_(v.numel());
-        }
-        else
-        {
-            var sw = sampleWeight.to(v.dtype, v.device);
-            while (sw.dim() < v.dim()) sw = sw.unsqueeze(-1);
-            while (sw.dim() > v.dim() && sw.shape[^1] == 1) sw = sw.squeeze(-1);
-            sw = sw.expand(v.shape);
-            total.add_((v * sw).sum().to(total.dtype));
-            count.add_(sw.sum().to(count.dtype));
-        }
-    }
-
-    /// <summary>Adds a scalar value with a given weight (e.g. a batch loss weighted by the batch size).</summary>
-    public void Update(Tensor value, double weight)
-    {
-        using var _ = torch.no_grad();
-        var v = value.detach();
-        var total = State(_total, v.device);
-        var count = State(_count, v.device);
-        total.add_(v.sum().to(total.dtype) * weight);
-        count.add_(weight);
-    }
-
-    /// <inheritdoc />
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => Update(yPred, sampleWeight);
-
-    /// <inheritdoc />
-    public override Tensor Result()
-    {
-        var total = StateOrNull(_total);
-        var count = StateOrNull(_count);
-        if (total is null || count is null) return torch.tensor(0f);
-        return total / count.clamp_min(1e-30f) * count.gt(0).to(total.dtype);
-    }
-}
-
-/// <summary>
-/// Wraps a per-sample function into a mean metric (Keras's <c>MeanMetricWrapper</c>): each batch adds
-/// fn(yTrue, yPred) to a weighted mean.
-/// </summary>
-public class MeanMetricWrapper : Mean
-{
-    private readonly Func<Tensor, Tensor, Tensor> _fn;
-
-    /// <summary>Creates the metric.</summary>
-    public MeanMetricWrapper(Func<Tensor, Tensor, Tensor> fn, string name) : base(name)
-    {
-        _fn = fn ?? throw new ArgumentNullException(nameof(fn));
-    }
-
-    /// <inheritdoc />
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
-    {
-        using var _ = torch.no_grad();
-        Update(_fn(yTrue, yPred.detach()), sampleWeight);
-    }
-}
-
-/// <summary>Fraction of predictions equal to labels, after thresholding at <c>threshold</c> (default 0.5).</summary>
-public sealed class BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5)
-    : MeanMetricWrapper((t, p) =>
-    {
-        var pt = p.gt(threshold).to(ScalarType.Float32);
-        var tt = t.to(ScalarType.Float32, p.device);
-        if (tt.dim() == pt.dim() - 1) tt = tt.unsqueeze(-1);
-        return pt.eq(tt).to(ScalarType.Float32).mean([-1L]);
-    }, name);
-
-/// <summary>Fraction of samples whose arg-max prediction equals the arg-max of the one-hot label.</summary>
-public sealed class CategoricalAccuracy(string name = "categorical_accuracy")
-    : MeanMetricWrapper((t, p) => t.to(p.device).argmax(-1).eq(p.argmax(-1)).to(ScalarType.Float32), name);
-
-/// <summary>Fraction of samples whose arg-max prediction equals the integer label.</summary>
-public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy")
-    : MeanMetricWrapper((t, p) =>
-    {
-        var tt = t.to(p.device);
-        if (tt.dim() == p.dim() && tt.shape[^1] == 1) tt = tt.squeeze(-1);
-        return tt.to(ScalarType.Int64).eq(p.argmax(-1)).to(ScalarType.Float32);
-    }, name);

@@ -1,21 +1,33 @@
+using Sharpkeras.Registry;
+
 namespace Sharpkeras.Metrics;
 
 /// <summary>
-/// Maps metric aliases to new metric objects (besides the accuracy family). As in Keras, a metric made from an
-/// alias is named by that alias ("mae" logs as "mae" and "val_mae").
+/// Keras's metric aliases (<c>keras.metrics.get</c>): each class name, its snake-case name, and the short names
+/// (mse, mae, mape, msle, rmse, bce and their upper-case forms, acc). As in Keras, a metric made from an alias is
+/// named by that alias ("mae" logs as "mae" and "val_mae"). "accuracy"/"acc" given to <c>Compile</c> are resolved
+/// from the shapes instead (<see cref="Metric.ResolveAccuracy"/>).
 /// </summary>
 internal static class MetricCatalog
 {
-    public static Metric? FromAlias(string alias) => alias switch
+    public static AliasRegistry<Metric> Create()
     {
-        "mae" or "mean_absolute_error" => new MeanAbsoluteError(name: alias),
-        "mse" or "mean_squared_error" => new MeanSquaredError(name: alias),
-        "rmse" or "root_mean_squared_error" => new RootMeanSquaredError(name: alias),
-        "precision" => new Precision(name: alias),
-        "recall" => new Recall(name: alias),
-        "auc" => new AUC(name: alias),
-        "top_k_categorical_accuracy" => new TopKCategoricalAccuracy(name: alias),
-        "sparse_top_k_categorical_accuracy" => new SparseTopKCategoricalAccuracy(name: alias),
-        _ => null,
-    };
+        var r = new AliasRegistry<Metric>("metric");
+        r.Register(a => new Accuracy(name: a), "Accuracy", "accuracy", "acc");
+        r.Register(a => new BinaryAccuracy(name: a), "BinaryAccuracy", "binary_accuracy");
+        r.Register(a => new CategoricalAccuracy(name: a), "CategoricalAccuracy", "categorical_accuracy");
+        r.Register(a => new SparseCategoricalAccuracy(name: a), "SparseCategoricalAccuracy", "sparse_categorical_accuracy");
+        r.Register(a => new TopKCategoricalAccuracy(name: a), "TopKCategoricalAccuracy", "top_k_categorical_accuracy");
+        r.Register(a => new SparseTopKCategoricalAccuracy(name: a), "SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy");
+        r.Register(a => new Mean(name: a), "Mean", "mean");
+        r.Register(a => new Sum(name: a), "Sum", "sum");
+        r.Register(a => new MeanAbsoluteError(name: a), "MeanAbsoluteError", "mean_absolute_error", "mae", "MAE");
+        r.Register(a => new MeanSquaredError(name: a), "MeanSquaredError", "mean_squared_error", "mse", "MSE");
+        r.Register(a => new RootMeanSquaredError(name: a), "RootMeanSquaredError", "root_mean_squared_error", "rmse");
+        r.Register(a => new Precision(name: a), "Precision", "precision");
+        r.Register(a => new Recall(name: a), "Recall", "recall");
+        r.Register(a => new AUC(name: a), "AUC", "auc");
+        CatalogueMetrics.Register(r);
+        return r;
+    }
 }

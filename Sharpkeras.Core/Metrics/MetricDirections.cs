@@ -17,14 +17,8 @@ internal static class MetricDirections
         "loss", "mae", "mse", "rmse", "mean_absolute_error", "mean_squared_error", "root_mean_squared_error",
     ];
 
-    /// <summary>"up", "down" or null for a metric object.</summary>
-    public static string? Of(Metric metric) => metric switch
-    {
-        BinaryAccuracy or CategoricalAccuracy or SparseCategoricalAccuracy or Precision or Recall or AUC
-            or TopKCategoricalAccuracy or SparseTopKCategoricalAccuracy => "up",
-        MeanAbsoluteError or MeanSquaredError or RootMeanSquaredError => "down",
-        _ => OfName(metric.Name),
-    };
+    /// <summary>"up", "down" or null for a metric object: its own <see cref="Metric.Direction"/>, else judged by its name.</summary>
+    public static string? Of(Metric metric) => metric.Direction ?? OfName(metric.Name);
 
     /// <summary>"up", "down" or null for a metric name as it appears in the logs (without "val_").</summary>
     public static string? OfName(string name)

@@ -46,7 +46,47 @@ internal static class MetricUtils
     }
 
     /// <summary><c>a / b</c>, and 0 where <c>b == 0</c> (Keras's <c>divide_no_nan</c>).</summary>
-    public static Tensor DivideNoNan(Tensor a, Tensor b) => torch.where(b.eq(0), torch.zeros_like(a), a / b);
+    public static Tensor DivideNoNan(Tensor a, Tensor b)
+    {
+        var zero = b.eq(0);
+        return torch.where(zero, torch.zeros_like(a), a / torch.where(zero, torch.ones_like(b), b));
+    }
+
+    /// <summary>
+    /// Keras's <c>reduce_to_samplewise_values</c>: with weights, the values are reduced to the weights' rank, weighted,
+    /// and both are reduced to one per sample; without, the values are reduced to one per sample. <paramref name="sum"/>
+    /// chooses sum (the Sum metric) or mean (the Mean metric) as the reduction.
+    /// </summary>
+    public static (Tensor values, Tensor? sampleWeight) ReduceToSamplewise(Tensor values, Tensor? sampleWeight, bool sum, string metricName)
+    {
+        var v = values.detach();
+        if (!v.dtype.IsFloat()) v = v.to(ScalarType.Float32);
+        Tensor? sw = null;
+        Tensor Reduce(Tensor x, long from) =>
+            sum ? x.sum(Enumerable.Range((int)from, (int)(x.dim() - from)).Select(i => (long)i).ToArray())
+                : x.mean(Enumerable.Range((int)from, (int)(x.dim() - from)).Select(i => (long)i).ToArray());
+        if (sampleWeight is not null)
+        {
+            sw = sampleWeight.detach().to(v.dtype, v.device);
+            (v, sw) = SqueezeOrExpandToSameRank(v, sw);
+            long wn = sw.dim(), vn = v.dim();
+            if (vn > wn) v = Reduce(v, wn);
+            try
+            {
+                sw = sw.broadcast_to(v.shape);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new ArgumentException(
+                    $"Metric '{metricName}': sampleWeight of shape ({string.Join(", ", sampleWeight.shape)}) cannot be broadcast to the values' shape ({string.Join(", ", v.shape)}).",
+                    nameof(sampleWeight), e);
+            }
+            v = v * sw;
+            if (wn > 1) sw = Reduce(sw, 1);
+        }
+        if (v.dim() > 1) v = Reduce(v, 1);
+        return (v, sw);
+    }
 
     /// <summary>Keeps the top-k values of the last axis and sets the others to <see cref="NegInf"/> (Keras's <c>_filter_top_k</c>).</summary>
     public static Tensor FilterTopK(Tensor x, int k)

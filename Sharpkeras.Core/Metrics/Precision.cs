@@ -20,6 +20,7 @@ public sealed class Precision : Metric
     public Precision(double? thresholds = null, int? topK = null, int? classId = null, string name = "precision") : base(name)
     {
         Threshold = ConfusionChecks.Threshold(thresholds, topK, classId);
+        Direction = "up";
         InitThresholds = thresholds; TopK = topK; ClassId = classId;
         _tp = AddState("true_positives", [1]);
         _fp = AddState("false_positives", [1]);

@@ -20,6 +20,7 @@ public sealed class Recall : Metric
     public Recall(double? thresholds = null, int? topK = null, int? classId = null, string name = "recall") : base(name)
     {
         Threshold = ConfusionChecks.Threshold(thresholds, topK, classId);
+        Direction = "up";
         InitThresholds = thresholds; TopK = topK; ClassId = classId;
         _tp = AddState("true_positives", [1]);
         _fn = AddState("false_negatives", [1]);

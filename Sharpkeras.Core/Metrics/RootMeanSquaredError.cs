@@ -10,7 +10,7 @@ namespace Sharpkeras.Metrics;
 public sealed class RootMeanSquaredError : Mean
 {
     /// <summary>Creates the metric.</summary>
-    public RootMeanSquaredError(string name = "root_mean_squared_error") : base(name) { }
+    public RootMeanSquaredError(string name = "root_mean_squared_error") : base(name) { Direction = "down"; }
 
     /// <inheritdoc />
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)

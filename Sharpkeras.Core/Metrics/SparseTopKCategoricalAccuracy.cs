@@ -12,19 +12,31 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
     /// <summary>Creates the metric.</summary>
     /// <param name="k">How many top predictions to look at (default 5).</param>
     /// <param name="name">The metric's name.</param>
-    public SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") : base(Fn(Check(k), name), name)
+    /// <param name="fromSortedIds">The predictions are already class ids sorted by score (batch, ≥ k), as from a top-k search; a sample counts when its label is among the first k.</param>
+    public SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy", bool fromSortedIds = false)
+        : base(Fn(Check(k), name, fromSortedIds), name, "up")
     {
         K = k;
+        FromSortedIds = fromSortedIds;
     }
+
+    /// <summary>Whether the predictions are sorted class ids.</summary>
+    public bool FromSortedIds { get; }
 
     /// <summary>How many top predictions are looked at.</summary>
     public int K { get; }
 
     private static int Check(int k) => k > 0 ? k : throw new ArgumentOutOfRangeException(nameof(k), k, "k must be a positive integer.");
 
-    private static Func<Tensor, Tensor, Tensor> Fn(int k, string name) => (yTrue, yPred) =>
+    private static Func<Tensor, Tensor, Tensor> Fn(int k, string name, bool fromSortedIds) => (yTrue, yPred) =>
     {
         var p = yPred.detach();
+        if (fromSortedIds)
+        {
+            var ids = MetricUtils.SparseLabels(yTrue, p, name);
+            var top = p.narrow(-1, 0, Math.Min(k, p.shape[^1])).to(ScalarType.Int64);
+            return top.eq(ids.unsqueeze(-1)).any(-1).to(ScalarType.Float32);
+        }
         var t = MetricUtils.SparseLabels(yTrue, p, name);
         return MetricUtils.InTopK(t, p, k).to(ScalarType.Float32);
     };
@@ -33,7 +45,7 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["k"] = K;
+        c["k"] = K; c["from_sorted_ids"] = FromSortedIds;
         return c;
     }
 }

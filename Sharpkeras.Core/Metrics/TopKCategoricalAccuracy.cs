@@ -12,7 +12,7 @@ public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
     /// <summary>Creates the metric.</summary>
     /// <param name="k">How many top predictions to look at (default 5).</param>
     /// <param name="name">The metric's name.</param>
-    public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : base(Fn(Check(k), name), name)
+    public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : base(Fn(Check(k), name), name, "up")
     {
         K = k;
     }

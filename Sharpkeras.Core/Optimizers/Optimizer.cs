@@ -1,4 +1,5 @@
 using Sharpkeras.Optimizers.Schedules;
+using Sharpkeras.Registry;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -188,20 +189,18 @@ public abstract class Optimizer : IDisposable
         ["weight_decay"] = WeightDecay, ["clipnorm"] = ClipNorm, ["clipvalue"] = ClipValue, ["global_clipnorm"] = GlobalClipNorm,
     };
 
-    /// <summary>The Keras aliases <see cref="Get"/> accepts.</summary>
-    public static readonly string[] Aliases = ["sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam"];
+    /// <summary>The registry behind <see cref="Get"/> (aliases are lower-case; lookups are case-insensitive, as in Keras).</summary>
+    public static AliasRegistry<Optimizer> Registry { get; } = OptimizerCatalog.Create();
+
+    /// <summary>The Keras aliases <see cref="Get"/> accepts, sorted.</summary>
+    public static IReadOnlyList<string> Aliases => Registry.Aliases;
 
     /// <summary>Resolves a Keras alias (with Keras's default hyper-parameters) or an optimizer object.</summary>
+    /// <param name="identifier">An <see cref="Optimizer"/> or an alias such as "adam".</param>
     public static Optimizer Get(object identifier) => identifier switch
     {
         Optimizer o => o,
-        string s => s.ToLowerInvariant() switch
-        {
-            "sgd" => new SGD(),
-            "adam" => new Adam(),
-            _ => OptimizerCatalog.FromAlias(s.ToLowerInvariant()) ?? throw new ArgumentException(
-                $"Unknown optimizer '{s}'. Valid: {string.Join(", ", Aliases)}.", nameof(identifier)),
-        },
+        string s => Registry.TryGet(s.ToLowerInvariant(), out var o) ? o : throw Registry.UnknownAlias(s, nameof(identifier)),
         null => throw new ArgumentNullException(nameof(identifier)),
         _ => throw new ArgumentException($"Cannot interpret optimizer '{identifier}' ({identifier.GetType().Name}).", nameof(identifier)),
     };
@@ -215,17 +214,20 @@ public abstract class Optimizer : IDisposable
     }
 }
 
-/// <summary>Resolves the aliases of the other optimizers (Keras's default hyper-parameters).</summary>
+/// <summary>Keras's optimizer aliases (the lower-case class names).</summary>
 internal static class OptimizerCatalog
 {
-    public static Optimizer? FromAlias(string alias) => alias switch
+    public static AliasRegistry<Optimizer> Create()
     {
-        "rmsprop" => new RMSprop(),
-        "adamw" => new AdamW(),
-        "adagrad" => new Adagrad(),
-        "adadelta" => new Adadelta(),
-        "adamax" => new Adamax(),
-        "nadam" => new Nadam(),
-        _ => null,
-    };
+        var r = new AliasRegistry<Optimizer>("optimizer");
+        r.Register(() => new SGD(), "sgd");
+        r.Register(() => new Adam(), "adam");
+        r.Register(() => new RMSprop(), "rmsprop");
+        r.Register(() => new AdamW(), "adamw");
+        r.Register(() => new Adagrad(), "adagrad");
+        r.Register(() => new Adadelta(), "adadelta");
+        r.Register(() => new Adamax(), "adamax");
+        r.Register(() => new Nadam(), "nadam");
+        return r;
+    }
 }

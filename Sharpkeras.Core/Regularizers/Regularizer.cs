@@ -1,3 +1,4 @@
+using Sharpkeras.Registry;
 using static TorchSharp.torch;
 
 namespace Sharpkeras.Regularizers;
@@ -14,20 +15,24 @@ public abstract class Regularizer
     /// <summary>The arguments that rebuild this regularizer.</summary>
     public abstract Dictionary<string, object?> GetConfig();
 
+    /// <summary>The registry behind <see cref="Get"/>.</summary>
+    public static AliasRegistry<Regularizer> Registry { get; } = new AliasRegistry<Regularizer>("regularizer")
+        .Register(() => new L1(), "l1", "L1")
+        .Register(() => new L2(), "l2", "L2")
+        .Register(() => new L1L2(), "l1_l2", "L1L2");
+
+    /// <summary>The Keras aliases <see cref="Get"/> accepts, sorted.</summary>
+    public static IReadOnlyList<string> Aliases => Registry.Aliases;
+
     /// <summary>
     /// Resolves a Keras alias ("l1", "l2", "l1_l2"), a <see cref="Regularizer"/>, or null.
     /// </summary>
+    /// <param name="identifier">A <see cref="Regularizer"/>, an alias, or null.</param>
     public static Regularizer? Get(object? identifier) => identifier switch
     {
         null => null,
         Regularizer r => r,
-        string s => s switch
-        {
-            "l1" => new L1(),
-            "l2" => new L2(),
-            "l1_l2" => new L1L2(),
-            _ => throw new ArgumentException($"Unknown regularizer '{s}'. Valid: l1, l2, l1_l2.", nameof(identifier)),
-        },
+        string s => Registry.Get(s, nameof(identifier)),
         _ => throw new ArgumentException($"Cannot interpret regularizer '{identifier}' ({identifier.GetType().Name}).", nameof(identifier)),
     };
 }

@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Losses;
+
+/// <summary>Categorical cross-entropy with one-hot labels: −Σ y·log p along <c>axis</c>. Probabilities are normalised to sum to 1 and clipped to [ε, 1 − ε]; <c>fromLogits</c> uses log-softmax. Label smoothing: y·(1 − s) + s/classes. String alias: "categorical_crossentropy".</summary>
+public sealed class CategoricalCrossentropy : Loss
+{
+    /// <summary>Creates the loss.</summary>
+    /// <param name="fromLogits">Keras's <c>from_logits</c>.</param>
+    /// <param name="labelSmoothing">Keras's <c>label_smoothing</c>.</param>
+    /// <param name="axis">Keras's <c>axis</c>.</param>
+    /// <param name="reduction">"sum_over_batch_size" (default), "sum", "mean", "mean_with_sample_weight" or "none".</param>
+    /// <param name="name">The loss's name.</param>
+    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy")
+        : base(name, reduction)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+        Axis = axis;
+    }
+
+    /// <summary>Keras's <c>from_logits</c>.</summary>
+    public bool FromLogits { get; }
+    /// <summary>Keras's <c>label_smoothing</c>.</summary>
+    public double LabelSmoothing { get; }
+    /// <summary>Keras's <c>axis</c>.</summary>
+    public int Axis { get; }
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor yTrue, Tensor yPred) => Losses.CategoricalCrossentropy(yTrue, yPred, fromLogits: FromLogits, labelSmoothing: LabelSmoothing, axis: Axis);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits;
+        c["label_smoothing"] = LabelSmoothing;
+        c["axis"] = Axis;
+        return c;
+    }
+}

@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Losses;
+
+/// <summary>Categorical focal cross-entropy: Σ α·(1 − p)^γ·(−y·log p) along <c>axis</c>. String alias: "categorical_focal_crossentropy".</summary>
+public sealed class CategoricalFocalCrossentropy : Loss
+{
+    /// <summary>Creates the loss.</summary>
+    /// <param name="alpha">Keras's <c>alpha</c>.</param>
+    /// <param name="gamma">Keras's <c>gamma</c>.</param>
+    /// <param name="fromLogits">Keras's <c>from_logits</c>.</param>
+    /// <param name="labelSmoothing">Keras's <c>label_smoothing</c>.</param>
+    /// <param name="axis">Keras's <c>axis</c>.</param>
+    /// <param name="reduction">"sum_over_batch_size" (default), "sum", "mean", "mean_with_sample_weight" or "none".</param>
+    /// <param name="name">The loss's name.</param>
+    public CategoricalFocalCrossentropy(double alpha = 0.25, double gamma = 2.0, bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_focal_crossentropy")
+        : base(name, reduction)
+    {
+        if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
+        if (!(gamma >= 0) || !double.IsFinite(gamma)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be finite and >= 0.");
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
+        Alpha = alpha;
+        Gamma = gamma;
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+        Axis = axis;
+    }
+
+    /// <summary>Keras's <c>alpha</c>.</summary>
+    public double Alpha { get; }
+    /// <summary>Keras's <c>gamma</c>.</summary>
+    public double Gamma { get; }
+    /// <summary>Keras's <c>from_logits</c>.</summary>
+    public bool FromLogits { get; }
+    /// <summary>Keras's <c>label_smoothing</c>.</summary>
+    public double LabelSmoothing { get; }
+    /// <summary>Keras's <c>axis</c>.</summary>
+    public int Axis { get; }
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor yTrue, Tensor yPred) => Losses.CategoricalFocalCrossentropy(yTrue, yPred, alpha: Alpha, gamma: Gamma, fromLogits: FromLogits, labelSmoothing: LabelSmoothing, axis: Axis);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["alpha"] = Alpha;
+        c["gamma"] = Gamma;
+        c["from_logits"] = FromLogits;
+        c["label_smoothing"] = LabelSmoothing;
+        c["axis"] = Axis;
+        return c;
+    }
+}
