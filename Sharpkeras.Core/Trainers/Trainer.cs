@@ -196,8 +196,10 @@ internal sealed class Trainer : IDisposable
         else if (a.ValidationDataSource != null) val = new EnumerableDataAdapter(a.ValidationDataSource);
 
         using var iterator = new EpochIterator(train, a.StepsPerEpoch, device);
+        var dist = Keras.Distribution.Current; // distribution hook
+        if (dist != null) callbackList = dist.FilterCallbacks(callbackList); // distribution hook
         var parameters = new Dictionary<string, object?> { ["epochs"] = a.Epochs, ["steps"] = iterator.Steps, ["verbose"] = a.Verbose };
-        var callbacks = new CallbackList(callbackList, addHistory: true, addProgbar: a.Verbose != 0, model: _model, parameters: parameters);
+        var callbacks = new CallbackList(callbackList, addHistory: true, addProgbar: a.Verbose != 0 && dist?.IsChief != false /* distribution hook */, model: _model, parameters: parameters);
         var history = callbacks.History!;
 
         _model.StopTraining = false;
@@ -207,6 +209,7 @@ internal sealed class Trainer : IDisposable
         int skipSteps = _model.ResumeSkipSteps;
         _model.ResumeInitialEpoch = null;
         _model.ResumeSkipSteps = 0;
+        if (dist != null) (firstEpoch, skipSteps) = dist.PrepareFit(_model, firstEpoch, skipSteps); // distribution hook
         Dictionary<string, double>? trainingLogs = null;
         try
         {
@@ -216,6 +219,7 @@ internal sealed class Trainer : IDisposable
                 callbacks.OnEpochBegin(epoch, new Dictionary<string, double>());
                 int steps = RunTrainEpoch(iterator, callbacks, a.CancellationToken, skipSteps, out int skipped);
                 skipSteps = 0;
+                dist?.AllReduceMetrics(_model); // distribution hook
                 var epochLogs = ReadLogs();
                 if (steps == 0 && skipped == 0)
                     throw new InvalidOperationException("The training data yielded no batches in this epoch.");
@@ -227,7 +231,7 @@ internal sealed class Trainer : IDisposable
                 }
                 callbacks.OnEpochEnd(epoch, epochLogs);
                 trainingLogs = epochLogs;
-                if (_model.StopTraining) break;
+                if (dist?.AnyRank(_model.StopTraining) ?? _model.StopTraining) break; // distribution hook
                 a.CancellationToken.ThrowIfCancellationRequested();
             }
         }
@@ -265,7 +269,7 @@ internal sealed class Trainer : IDisposable
                 if (batch == null) break;
                 if (skipped < skip) { skipped++; continue; } // already trained before an interruption
                 callbacks.OnTrainBatchBegin(step, new Dictionary<string, double>());
-                var result = _model.TrainStep(batch);
+                var result = Keras.Distribution.Current is { } dist ? dist.TrainStep(_model, batch) : _model.TrainStep(batch); // distribution hook
                 KeepLogs(result);
                 steps++;
                 logs = new LazyLogs(MaterializeLastLogs);
@@ -332,8 +336,9 @@ internal sealed class Trainer : IDisposable
         }
         else adapter = new EnumerableDataAdapter(data!);
         var list = (callbacks ?? []).ToList();
+        if (Keras.Distribution.Current is { } dist) list = dist.FilterCallbacks(list); // distribution hook
         var iteratorSteps = steps ?? (adapter.NumBatches is long nb ? (int)nb : null);
-        var cbs = new CallbackList(list, addProgbar: verbose != 0, model: _model,
+        var cbs = new CallbackList(list, addProgbar: verbose != 0 && Keras.Distribution.Current?.IsChief != false /* distribution hook */, model: _model,
             parameters: new Dictionary<string, object?> { ["steps"] = iteratorSteps, ["verbose"] = verbose });
         try
         {
@@ -359,11 +364,12 @@ internal sealed class Trainer : IDisposable
                 var batch = epoch.TryNext(scope, out int step);
                 if (batch == null) break;
                 callbacks.OnTestBatchBegin(step, new Dictionary<string, double>());
-                KeepLogs(_model.TestStep(batch));
+                KeepLogs(Keras.Distribution.Current is { } dist ? dist.TestStep(_model, batch) : _model.TestStep(batch)); // distribution hook
                 callbacks.OnTestBatchEnd(step, new LazyLogs(MaterializeLastLogs));
                 n++;
             }
         }
+        Keras.Distribution.Current?.AllReduceMetrics(_model); // distribution hook
         var logs = ReadLogs();
         callbacks.OnTestEnd(logs);
         return logs;
