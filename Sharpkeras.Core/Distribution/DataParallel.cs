@@ -129,8 +129,16 @@ public sealed class DataParallel : DistributionStrategy
         if (WorldSize == 1) return;
         // Outside TrainStep (a custom loop calling the optimizer), every rank counts as one equal share.
         double samples = double.IsNaN(_localSamples) ? 1 : _localSamples;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         _gradients.Average(optimizer.Variables.Select(v => v.Value).ToList(), samples);
+        GradientSyncTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
+
+    /// <summary>
+    /// Total time this rank spent averaging gradients (packing, all-reduce including waiting for slower ranks,
+    /// unpacking) since it was created: compare it with the training time to see what communication costs.
+    /// </summary>
+    public TimeSpan GradientSyncTime { get; private set; }
 
     /// <inheritdoc />
     public override void AllReduceMetrics(Model model)

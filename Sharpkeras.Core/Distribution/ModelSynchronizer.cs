@@ -51,8 +51,8 @@ internal static class ModelSynchronizer
         for (int i = 0; i < scalars.Count; i++)
         {
             var (state, field) = scalars[i];
-            object boxed = field.FieldType == typeof(long) ? (long)got[i] : field.FieldType == typeof(int) ? (int)got[i]
-                : field.FieldType == typeof(float) ? (float)got[i] : got[i];
+            object boxed = field.FieldType == typeof(long) ? (object)(long)got[i] : field.FieldType == typeof(int) ? (object)(int)got[i]
+                : field.FieldType == typeof(float) ? (object)(float)got[i] : (object)got[i];
             field.SetValue(state, boxed);
         }
     }

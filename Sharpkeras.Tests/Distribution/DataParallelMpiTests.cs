@@ -97,6 +97,26 @@ public class DataParallelMpiTests
     }
 
     [Test]
+    public void RestartedJobResumesFromTheChiefsBackupAndEndsLikeTheUninterruptedRun()
+    {
+        var dir = Path.Combine(_dir, "resume");
+        var (rc, output) = MpiJobRunner.Run(2, "die", dir); // rank 1 dies in epoch 2; the chief backed up epoch 1
+        Assert.That(rc, Is.Not.EqualTo(0), output);
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "callbacks-rank0", "backup")), Is.Not.Empty);
+        (rc, output) = MpiJobRunner.Run(2, "train", dir); // the same job restarted
+        Assert.That(rc, Is.EqualTo(0), output);
+        var resumed = MpiJobRunner.ReadResult(Path.Combine(dir, "result-rank0.txt"));
+        var resumed1 = MpiJobRunner.ReadResult(Path.Combine(dir, "result-rank1.txt"));
+        Assert.That(resumed["history loss"], Has.Length.EqualTo(2), "the restarted Fit ran epochs 2 and 3 only");
+        Assert.That(resumed["history loss"], Is.EqualTo(_rank0["history loss"].Skip(1).ToArray()));
+        foreach (var k in _rank0.Keys.Where(k => k.StartsWith("weight ", StringComparison.Ordinal)))
+        {
+            Assert.That(resumed[k], Is.EqualTo(_rank0[k]), $"{k}: the resumed run ends elsewhere than the uninterrupted one");
+            Assert.That(resumed1[k], Is.EqualTo(_rank0[k]), $"{k} on rank 1");
+        }
+    }
+
+    [Test]
     public void HungRankMakesTheOthersFailWithATimeoutError()
     {
         var (rc, output) = MpiJobRunner.Run(2, "hang", Path.Combine(_dir, "hang"));

@@ -24,6 +24,8 @@ internal static class MpiJobRunner
 
     private static string IgnoreNoMpi()
     {
+        if (Environment.GetEnvironmentVariable("SHARPKERAS_REQUIRE_MPI") == "1")
+            Assert.Fail("mpiexec.mpich was not found but SHARPKERAS_REQUIRE_MPI=1 (set by .ci/run): .ci/run could not install MPICH (apt-get install mpich libmpich-dev).");
         Assert.Ignore("mpiexec.mpich was not found: install MPICH (apt-get install mpich libmpich-dev, as .ci/run does) to run the distributed tests.");
         return "";
     }

@@ -20,7 +20,15 @@ Directory.CreateDirectory(outDir);
 torch.set_num_threads(1);
 
 DataParallel? dp = null;
-if (!plain) dp = DataParallel.Start(timeoutSeconds: mode == "hang" ? 15 : 300);
+if (!plain && mode == "bench")
+{
+    dp = DataParallel.Start(); // creates it and makes it the active distribution
+}
+else if (!plain)
+{
+    dp = new DataParallel(timeoutSeconds: mode == "hang" ? 15 : 300);
+    Keras.Distribution.SetDistribution(dp); // the one line a user adds (or: using var dp = DataParallel.Start();)
+}
 try
 {
     int rank = dp?.Rank ?? 0;
@@ -101,14 +109,22 @@ static int Bench(DataParallel? dp, string[] args)
         new Dense(10));
     model.Compile(optimizer: "sgd", loss: new Sharpkeras.Losses.SparseCategoricalCrossentropy(fromLogits: true));
     var times = new List<double>();
+    var syncAtEpochStart = TimeSpan.Zero;
+    var syncPerEpoch = new List<double>();
     var cb = new LambdaCallback(
-        onEpochBegin: (_, _) => times.Add(Stopwatch.GetTimestamp()),
-        onEpochEnd: (_, _) => times[^1] = Stopwatch.GetElapsedTime((long)times[^1]).TotalSeconds);
+        onEpochBegin: (_, _) => { times.Add(Stopwatch.GetTimestamp()); syncAtEpochStart = dp?.GradientSyncTime ?? TimeSpan.Zero; },
+        onEpochEnd: (_, _) =>
+        {
+            times[^1] = Stopwatch.GetElapsedTime((long)times[^1]).TotalSeconds;
+            syncPerEpoch.Add(((dp?.GradientSyncTime ?? TimeSpan.Zero) - syncAtEpochStart).TotalSeconds);
+        });
     model.Fit(x, y, batchSize: 256, epochs: epochs, verbose: 0, callbacks: [cb]);
     if ((dp?.Rank ?? 0) == 0)
     {
         var steady = times.Skip(1).DefaultIfEmpty(times[0]).Average(); // the first epoch includes warm-up
-        Console.WriteLine(FormattableString.Invariant($"BENCH processes={dp?.WorldSize ?? 1} params={model.CountParams()} samples_per_s={samples / steady:F0} epoch_s={steady:F3}"));
+        var sync = syncPerEpoch.Skip(1).DefaultIfEmpty(syncPerEpoch[0]).Average();
+        Console.WriteLine(FormattableString.Invariant(
+            $"BENCH processes={dp?.WorldSize ?? 1} params={model.CountParams()} samples_per_s={samples / steady:F0} epoch_s={steady:F3} grad_sync_s={sync:F3}"));
     }
     return 0;
 }
