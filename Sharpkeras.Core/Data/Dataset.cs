@@ -245,6 +245,22 @@ public abstract class Dataset : IBatchSource
     }
 
     /// <summary>
+    /// The elements whose position in a pass is <paramref name="index"/> modulo <paramref name="numShards"/>
+    /// (<c>tf.data.Dataset.shard</c>): the shards 0 … numShards-1 of the same pass are disjoint and together hold every
+    /// element. For data-parallel training, shard each rank's copy with <c>Shard(worldSize, rank)</c>, after a
+    /// <c>Shuffle</c> with the same seed on every rank and before <c>Batch</c>.
+    /// </summary>
+    /// <param name="numShards">How many shards (≥ 1).</param>
+    /// <param name="index">Which shard, in [0, numShards).</param>
+    public Dataset Shard(int numShards, int index)
+    {
+        if (numShards < 1) throw new ArgumentOutOfRangeException(nameof(numShards), numShards, "Shard: numShards must be >= 1.");
+        if (index < 0 || index >= numShards)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Shard: index must be in [0, {numShards - 1}] for numShards {numShards}.");
+        return new ShardDataset(this, numShards, index);
+    }
+
+    /// <summary>
     /// Repeats the dataset <paramref name="count"/> times (<c>tf.data.Dataset.repeat</c>); -1 repeats forever
     /// (then pass <c>stepsPerEpoch</c> to <c>Fit</c>). Shuffled datasets get a new order in each repetition.
     /// </summary>

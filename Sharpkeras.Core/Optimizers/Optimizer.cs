@@ -133,6 +133,7 @@ public abstract class Optimizer : IDisposable
     public void Step()
     {
         if (TorchOptimizer is null) throw new InvalidOperationException($"Optimizer '{Name}' is not built: call Build(variables) first.");
+        Keras.Distribution.Current?.AllReduceGradients(this); // distribution hook: average gradients over the ranks
         double lr = LearningRate;
         SetTorchLr(lr);
         BeforeTorchStep(lr);

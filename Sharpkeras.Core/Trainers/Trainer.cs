@@ -40,12 +40,16 @@ internal sealed class Trainer
         using var valIterator = val;
         var state = train.State;
         var parameters = new Dictionary<string, object?> { ["epochs"] = a.Epochs, ["steps"] = train.Steps, ["verbose"] = a.Verbose };
-        var callbacks = new CallbackList(a.Callbacks, addHistory: true, addProgbar: a.Verbose != 0, model: _model, parameters: parameters);
+        var dist = Keras.Distribution.Current;
+        var callbacks = new CallbackList(dist?.FilterCallbacks(a.Callbacks ?? []) ?? a.Callbacks, addHistory: true,
+            addProgbar: a.Verbose != 0 && dist?.IsChief != false, model: _model, parameters: parameters);
         callbacks.SetIteratorState(state);
         var history = callbacks.History!;
 
         _model.StopTraining = false;
         callbacks.OnTrainBegin(new Dictionary<string, double>());
+        // With a distribution, every rank starts where the chief does (after a resume) and with its weights.
+        dist?.PrepareFit(_model, state);
         Dictionary<string, double>? trainingLogs = null;
         try
         {
@@ -56,6 +60,7 @@ internal sealed class Trainer
                 callbacks.OnEpochBegin(epoch, new Dictionary<string, double>());
                 bool resumed = state.Step > 0;
                 int steps = RunTrainEpoch(train, callbacks, a.CancellationToken);
+                dist?.AllReduceMetrics(_model);
                 var epochLogs = ReadLogs();
                 if (steps == 0 && !resumed)
                     throw new InvalidOperationException("The training data yielded no batches in this epoch.");
@@ -67,7 +72,7 @@ internal sealed class Trainer
                 }
                 callbacks.OnEpochEnd(epoch, epochLogs);
                 trainingLogs = epochLogs;
-                if (_model.StopTraining) break;
+                if (dist?.AnyRank(_model.StopTraining) ?? _model.StopTraining) break;
                 a.CancellationToken.ThrowIfCancellationRequested();
             }
         }
@@ -94,7 +99,7 @@ internal sealed class Trainer
             {
                 var batch = epoch.Prepare(raw, scope);
                 callbacks.OnTrainBatchBegin(step, new Dictionary<string, double>());
-                KeepLogs(_model.TrainStep(batch));
+                KeepLogs(Keras.Distribution.Current is { } dist ? dist.TrainStep(_model, batch) : _model.TrainStep(batch));
                 steps++;
                 callbacks.OnTrainBatchEnd(step, new LazyLogs(MaterializeLastLogs));
             }
@@ -115,8 +120,9 @@ internal sealed class Trainer
         using var iterator = x != null
             ? EpochIterator.ForArrays(_model, x, y, sampleWeight, batchSize ?? 32, false, null, null).train
             : EpochIterator.ForEnumerable(_model, data!, null);
-        var cbs = new CallbackList(callbacks, addProgbar: verbose != 0, model: _model,
-            parameters: new Dictionary<string, object?> { ["steps"] = steps ?? iterator.Steps, ["verbose"] = verbose });
+        var dist = Keras.Distribution.Current;
+        var cbs = new CallbackList(dist?.FilterCallbacks(callbacks ?? []) ?? callbacks, addProgbar: verbose != 0 && dist?.IsChief != false,
+            model: _model, parameters: new Dictionary<string, object?> { ["steps"] = steps ?? iterator.Steps, ["verbose"] = verbose });
         try
         {
             return RunEvaluate(iterator, steps, cbs);
@@ -143,11 +149,12 @@ internal sealed class Trainer
                 using var scope = NewDisposeScope();
                 var batch = epoch.Prepare(raw, scope);
                 callbacks.OnTestBatchBegin(step, new Dictionary<string, double>());
-                KeepLogs(_model.TestStep(batch));
+                KeepLogs(Keras.Distribution.Current is { } dist ? dist.TestStep(_model, batch) : _model.TestStep(batch));
                 callbacks.OnTestBatchEnd(step, new LazyLogs(MaterializeLastLogs));
                 n++;
             }
         }
+        Keras.Distribution.Current?.AllReduceMetrics(_model);
         var logs = ReadLogs();
         callbacks.OnTestEnd(logs);
         return logs;

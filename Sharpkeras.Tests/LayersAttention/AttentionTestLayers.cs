@@ -7,7 +7,7 @@ internal sealed class ZeroMaskingTestLayer : Layer
 {
     public ZeroMaskingTestLayer() : base() { SupportsMasking = true; }
 
-    protected internal override bool ProducesMask => true;
+    protected override bool ProducesMask => true;
 
     public override Tensor Call(Tensor inputs, bool training) => inputs;
 
