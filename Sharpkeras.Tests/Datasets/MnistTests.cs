@@ -151,8 +151,39 @@ public class MnistTests
         var ((x, y), _) = FashionMnist.LoadData(_dir);
         Assert.That(x.shape, Is.EqualTo(new long[] { 5, 28, 28 }));
         Assert.That(y.data<long>().ToArray(), Is.EqualTo(new long[] { 3, 1, 4, 1, 5 }));
-        var ex = Assert.Throws<IOException>(() => FashionMnist.LoadData());
-        Assert.That(ex!.Message, Does.Contain("train-images-idx3-ubyte.gz").And.Contain(FashionMnist.OriginFolder)
-            .And.Contain(Path.Combine(DatasetsSetUp.Home, "datasets", "fashion-mnist")));
+        var saved = FashionMnist.SystemFolders;
+        try
+        {
+            // As on a machine without Debian's dataset-fashion-mnist package.
+            FashionMnist.SystemFolders = [Path.Combine(_dir, "not-installed")];
+            var ex = Assert.Throws<IOException>(() => FashionMnist.LoadData());
+            Assert.That(ex!.Message, Does.Contain("train-images-idx3-ubyte.gz").And.Contain(FashionMnist.OriginFolder)
+                .And.Contain(Path.Combine(DatasetsSetUp.Home, "datasets", "fashion-mnist"))
+                .And.Contain("apt-get install dataset-fashion-mnist"));
+        }
+        finally { FashionMnist.SystemFolders = saved; }
+    }
+
+    [Test]
+    public void FashionMnistFindsTheInstalledPackageWhenTheCacheLacksIt()
+    {
+        Assert.That(FashionMnist.SystemFolder, Is.EqualTo("/usr/share/datasets/fashion-mnist"), "where Debian's package puts the files");
+        var installed = Path.Combine(_dir, "usr-share-datasets-fashion-mnist");
+        Directory.CreateDirectory(installed);
+        WriteIdxFiles(installed);
+        var saved = FashionMnist.SystemFolders;
+        try
+        {
+            FashionMnist.SystemFolders = [Path.Combine(_dir, "absent"), installed];
+            Assert.That(FashionMnist.InstalledFolder(), Is.EqualTo(installed));
+            var ((x, y), (xt, _)) = FashionMnist.LoadData();
+            Assert.That(x.shape, Is.EqualTo(new long[] { 5, 28, 28 }));
+            Assert.That(y.data<long>().ToArray(), Is.EqualTo(new long[] { 3, 1, 4, 1, 5 }));
+            Assert.That(xt.shape[0], Is.GreaterThan(0));
+            // A folder with only some of the files is not an installation.
+            File.Delete(Path.Combine(installed, "t10k-labels-idx1-ubyte.gz"));
+            Assert.That(FashionMnist.InstalledFolder(), Is.Null);
+        }
+        finally { FashionMnist.SystemFolders = saved; }
     }
 }

@@ -10,11 +10,34 @@ namespace Sharpkeras.Tests.LayersConv;
 /// Hand-computed gradients through the convolution layers, with batch 2 and kernels &gt; 1: the cases where
 /// libtorch 2.10's oneDNN backend returned wrong input gradients on this project's machines (see OneDnnGuard).
 /// With loss = Σ y and all-ones kernels, d loss / d x[p] = the number of windows covering p (times the outputs per window).
+/// Runs once with libtorch's native kernels and once with oneDNN (<c>Keras.Config.ConvolutionBackend</c>).
 /// </summary>
-public class ConvolutionGradientTests
+[TestFixture("native")]
+[TestFixture("onednn")]
+[NonParallelizable]
+public class ConvolutionGradientTests(string backend)
 {
+    private string _saved = "auto";
+
     [SetUp]
-    public void SetUp() => Keras.ClearSession();
+    public void SetUp()
+    {
+        Keras.ClearSession();
+        _saved = Keras.Config.ConvolutionBackend;
+        Keras.Config.ConvolutionBackend = backend;
+    }
+
+    [TearDown]
+    public void TearDown() => Keras.Config.ConvolutionBackend = _saved;
+
+    [Test]
+    public void BackendIsInUse()
+    {
+        var conv = new Conv1D(1, 2);
+        conv.Apply(torch.ones(2, 4, 1));
+        Assert.That(Keras.Config.ActiveConvolutionBackend, Is.EqualTo(backend));
+        Assert.That(OneDnnGuard.OneDnnFlag(), Is.EqualTo(backend == "onednn"));
+    }
 
     private static Tensor InputGrad(Layer layer, Tensor x, params Tensor[] weights)
     {

@@ -82,18 +82,19 @@ internal static class Cases
         return timer.Seconds;
     }
 
-    public static (List<long> rss, long peak) MemoryRun(Model model, Tensor x, Tensor y, int batch, int epochs, int seed)
+    public static (List<long> rss, List<double> seconds) MemoryRun(Model model, Tensor x, Tensor y, int batch, int epochs, int seed)
     {
         Keras.Config.Seed(seed);
         model.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         var timer = new EpochTimer();
         model.Fit(x, y, batchSize: batch, epochs: epochs, verbose: 0, callbacks: [timer]);
-        using var p = Process.GetCurrentProcess();
-        return (timer.Rss, p.PeakWorkingSet64);
+        return (timer.Rss, timer.Seconds);
     }
 
     /// <summary>A plain TorchSharp loop as TorchSharp's examples write it: module, optimizer, loss.item() every step.</summary>
-    public static List<double> RawEpochs(Func<nn.Module<Tensor, Tensor>> make, Tensor x, Tensor y, int batch, int epochs, bool binary, int seed, Device device)
+    /// <param name="prep">Applied to each input batch after index_select (e.g. N H W C → a channels_last-strided N C H W view).</param>
+    public static List<double> RawEpochs(Func<nn.Module<Tensor, Tensor>> make, Tensor x, Tensor y, int batch, int epochs, bool binary, int seed, Device device,
+        Func<Tensor, Tensor>? prep = null, List<long>? rss = null)
     {
         torch.manual_seed(seed);
         using var model = make();
@@ -115,6 +116,7 @@ internal static class Cases
                 using var scope = torch.NewDisposeScope();
                 var idx = perm.narrow(0, i, Math.Min(batch, n - i));
                 var xb = x.index_select(0, idx);
+                if (prep != null) xb = prep(xb);
                 var yb = y.index_select(0, idx);
                 opt.zero_grad();
                 var output = model.forward(xb);
@@ -125,6 +127,11 @@ internal static class Cases
                 if (!binary) correct += (int)output.argmax(1).eq(yb).sum().item<long>();
             }
             times.Add(sw.Elapsed.TotalSeconds);
+            if (rss != null)
+            {
+                using var p = Process.GetCurrentProcess();
+                rss.Add(p.WorkingSet64);
+            }
         }
         return times;
     }

@@ -1,121 +1,235 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Sharpkeras;
 using Sharpkeras.Bench;
-using Sharpkeras.Callbacks;
-using Sharpkeras.Data;
 using Sharpkeras.Datasets;
 using Sharpkeras.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Sharpkeras Fit against plain TorchSharp loops on the same data, batch size, thread count and seed,
-// interleaved A/B/A/B; median seconds per epoch (first epoch of each repetition dropped as warm-up).
+// Sharpkeras Fit against plain TorchSharp loops (same process, same kernels: oneDNN as Keras.Config.ConvolutionBackend
+// leaves it, for both) and against PyTorch eager (Debian's python3-torch, when `import torch` works), on the same
+// data, batch size, thread count and seed, interleaved A/B/C per repetition; medians of per-epoch seconds (first
+// epoch of each repetition dropped as warm-up).
 var opts = BenchOptions.Parse(args);
-torch.set_num_threads(opts.Threads);
+if (opts.ConvBackend != null) Keras.Config.ConvolutionBackend = opts.ConvBackend;
+Keras.Config.IntraOpThreads = opts.Threads;
 var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
 Keras.Config.Device = device;
+if (opts.Child != null) return Child.Run(opts, device);
+
+// One Sharpkeras convolution first, so the backend is settled (and reported) before anything is timed.
+using (var warm = new Conv2D(1, 3)) warm.Apply(torch.ones(2, 5, 5, 1)).Dispose();
+var peer = opts.Peer ? Peer.Find() : null;
 var report = new StringBuilder();
 void Say(string s) { Console.WriteLine(s); report.AppendLine(s); }
+string load0 = Host.LoadAverage();
 
-Say($"# Sharpkeras benchmark");
+Say("# Sharpkeras benchmark");
 Say("");
-Say($"Machine: {Environment.ProcessorCount} cores, {opts.Threads} torch threads, device {device.type}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, TorchSharp 0.107.0 (libtorch 2.10).");
-Say($"Repetitions: {opts.Reps} per side, {opts.Epochs} epochs each (first dropped); medians of per-epoch seconds.");
+Say($"Machine: {Environment.ProcessorCount} cores ({Host.CpuModel()}), {opts.Threads} torch threads, device {device.type}, " +
+    $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, TorchSharp 0.107.0 (libtorch 2.10). " +
+    $"CPU convolutions: {Keras.Config.ActiveConvolutionBackend} (Keras.Config.ConvolutionBackend = \"{Keras.Config.ConvolutionBackend}\"" +
+    $"{(Keras.Config.ConvolutionSelfTestFailure is { } f ? $"; self-test failed: {f}" : "")}), the same for the raw TorchSharp loop in this process. " +
+    $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}.");
+Say($"PyTorch eager peer: {(peer == null ? "absent (`import torch` fails with the system Python, or --no-peer)" : peer.Description)}.");
+Say($"Repetitions: {opts.Reps} per side, {opts.Epochs} epochs each (first dropped); medians of per-epoch seconds. " +
+    $"Load average at start: {load0} (the machine is shared; timings swing with it).");
 Say("");
-Say("| model | data | batch | Sharpkeras s/epoch | raw TorchSharp s/epoch | ratio (≤ 1.00 is the target) |");
-Say("|---|---|---|---|---|---|");
+Say("| model | data | batch | Sharpkeras s/epoch | raw TorchSharp s/epoch | PyTorch eager s/epoch | Sharpkeras / raw (≤ 1.00 target) | Sharpkeras / PyTorch |");
+Say("|---|---|---|---|---|---|---|---|");
 
-var rows = new List<string>();
-if (opts.Models.Contains("lenet"))
+var tmp = Directory.CreateTempSubdirectory("sk-bench-").FullName;
+try
 {
-    var ((x, y), _) = Mnist.LoadData();
-    var xs = x.to(ScalarType.Float32).div(255f).unsqueeze(-1).to(device);   // NHWC for Sharpkeras
-    var xr = xs.permute(0, 3, 1, 2).contiguous();                           // NCHW for the raw loop
-    var ys = y.to(device);
-    var (a, b) = Ab(opts,
-        () => Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed),
-        () => Cases.RawEpochs(RawModels.LeNet, xr, ys, 128, opts.Epochs, binary: false, opts.Seed, device));
-    Say(Row("LeNet-5", $"MNIST-10k {x.shape[0]}", 128, a, b));
-}
-if (opts.Models.Contains("cifar"))
-{
-    Keras.Config.Seed(opts.Seed);
-    int n = opts.CifarSamples;
-    var xs = torch.rand(n, 32, 32, 3).to(device);
-    var ys = torch.randint(0, 10, [n], dtype: ScalarType.Int64).to(device);
-    var xr = xs.permute(0, 3, 1, 2).contiguous();
-    var (a, b) = Ab(opts,
-        () => Cases.SharpkerasEpochs(Cases.CifarCnn(), xs, ys, 64, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed, fromLogits: true),
-        () => Cases.RawEpochs(RawModels.CifarCnn, xr, ys, 64, opts.Epochs, binary: false, opts.Seed, device));
-    Say(Row("CIFAR CNN", $"synthetic 32×32×3 {n}", 64, a, b));
-}
-if (opts.Models.Contains("imdb"))
-{
-    Keras.Config.Seed(opts.Seed);
-    int n = opts.ImdbSamples;
-    var xs = torch.randint(1, 10000, [n, 100], dtype: ScalarType.Int64).to(device);
-    var ys = torch.randint(0, 2, [n], dtype: ScalarType.Int64).to(ScalarType.Float32).to(device);
-    var (a, b) = Ab(opts,
-        () => Cases.SharpkerasEpochs(Cases.ImdbLstm(maskZero: false), xs, ys.unsqueeze(-1), 64, opts.Epochs, "binary_crossentropy", opts.Seed),
-        () => Cases.RawEpochs(() => new RawModels.ImdbLstm(10000), xs, ys, 64, opts.Epochs, binary: true, opts.Seed, device));
-    Say(Row("IMDB LSTM", $"synthetic len 100, {n}", 64, a, b));
-}
-Say("");
+    Tensor? mnistX = null, mnistY = null;
+    (Tensor x, Tensor y) Mnist10k()
+    {
+        if (mnistX is null)
+        {
+            var ((x, y), _) = Mnist.LoadData();
+            if (opts.MnistSamples is int m && m < x.shape[0]) { x = x[..m]; y = y[..m]; }
+            mnistX = x.to(ScalarType.Float32).div(255f).unsqueeze(-1).to(device);   // N H W C
+            mnistY = y.to(device);
+        }
+        return (mnistX, mnistY!);
+    }
 
-if (opts.Models.Contains("lenet"))
-{
-    var ((x, y), _) = Mnist.LoadData();
-    var xs = x.to(ScalarType.Float32).div(255f).unsqueeze(-1).to(device);
-    var ys = y.to(device);
-    // Fit(x, y) against Fit(Dataset … Prefetch)
-    var (a, b) = Ab(opts,
-        () => Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed),
-        () => Cases.SharpkerasDatasetEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, opts.Seed));
-    Say("| feeding (LeNet-5) | Fit(x, y) s/epoch | Fit(Dataset.Shuffle.Batch.Prefetch) s/epoch | ratio |");
-    Say("|---|---|---|---|");
-    Say($"| MNIST-10k | {Med(a):F3} | {Med(b):F3} | {Med(b) / Med(a):F2} |");
+    if (opts.Models.Contains("lenet"))
+    {
+        var (xs, ys) = Mnist10k();
+        string dir = Peer.WriteData(tmp, "mnist", xs, ys);
+        var r = Ab(opts,
+            () => Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed),
+            () => Cases.RawEpochs(RawModels.LeNet, xs, ys, 128, opts.Epochs, binary: false, opts.Seed, device, prep: xb => xb.permute(0, 3, 1, 2)),
+            peer == null ? null : () => peer.Run("lenet_cl", dir, opts.Epochs, 128, opts.Threads, opts.Seed));
+        Say(Row("LeNet-5, channels_last", $"MNIST {xs.shape[0]}", 128, r));
+        var xcf = xs.permute(0, 3, 1, 2).contiguous();
+        r = Ab(opts,
+            () => Cases.SharpkerasEpochs(Cases.LeNet("channels_first"), xcf, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed),
+            () => Cases.RawEpochs(RawModels.LeNet, xcf, ys, 128, opts.Epochs, binary: false, opts.Seed, device),
+            peer == null ? null : () => peer.Run("lenet_cf", dir, opts.Epochs, 128, opts.Threads, opts.Seed));
+        Say(Row("LeNet-5, channels_first", $"MNIST {xs.shape[0]}", 128, r));
+        xcf.Dispose();
+    }
+    if (opts.Models.Contains("cifar"))
+    {
+        Keras.Config.Seed(opts.Seed);
+        int n = opts.CifarSamples;
+        using var xs = torch.rand(n, 32, 32, 3).to(device);
+        using var ys = torch.randint(0, 10, [n], dtype: ScalarType.Int64).to(device);
+        using var xr = xs.permute(0, 3, 1, 2).contiguous();
+        string dir = Peer.WriteData(tmp, "cifar", xs, ys);
+        var r = Ab(opts,
+            () => Cases.SharpkerasEpochs(Cases.CifarCnn(), xs, ys, 64, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed, fromLogits: true),
+            () => Cases.RawEpochs(RawModels.CifarCnn, xr, ys, 64, opts.Epochs, binary: false, opts.Seed, device),
+            peer == null ? null : () => peer.Run("cifar", dir, opts.Epochs, 64, opts.Threads, opts.Seed));
+        Say(Row("CIFAR CNN", $"synthetic 32×32×3 {n}", 64, r));
+    }
+    if (opts.Models.Contains("imdb"))
+    {
+        // Post-padded token sequences of lengths 20–100 (zeros are padding): Embedding(maskZero) + LSTM skips them;
+        // the raw loop and PyTorch pack them (pack_padded_sequence).
+        Keras.Config.Seed(opts.Seed);
+        int n = opts.ImdbSamples;
+        using var tokens = torch.randint(1, 10000, [n, 100], dtype: ScalarType.Int64);
+        using var lengths = torch.randint(20, 101, [n, 1], dtype: ScalarType.Int64);
+        using var keep = torch.arange(100).unsqueeze(0).lt(lengths);
+        using var xs = tokens.mul(keep).to(device);
+        using var ys = torch.randint(0, 2, [n], dtype: ScalarType.Int64).to(ScalarType.Float32).to(device);
+        using var ys2 = ys.unsqueeze(-1);
+        string dir = Peer.WriteData(tmp, "imdb", xs, ys);
+        var r = Ab(opts,
+            () => Cases.SharpkerasEpochs(Cases.ImdbLstm(maskZero: true), xs, ys2, 64, opts.Epochs, "binary_crossentropy", opts.Seed),
+            () => Cases.RawEpochs(() => new RawModels.ImdbLstm(10000, masked: true), xs, ys, 64, opts.Epochs, binary: true, opts.Seed, device),
+            peer == null ? null : () => peer.Run("imdb_masked", dir, opts.Epochs, 64, opts.Threads, opts.Seed));
+        Say(Row("IMDB LSTM, masked", $"synthetic len 20–100, {n}", 64, r));
+    }
+    if (opts.Models.Contains("fashion"))
+    {
+        var folder = FashionMnist.InstalledFolder();
+        if (folder == null)
+            Say($"| LeNet-5, channels_last | Fashion-MNIST 60,000: not installed (apt-get install dataset-fashion-mnist) | 128 | – | – | – | – | – |");
+        else
+        {
+            var ((fx, fy), _) = FashionMnist.LoadData();
+            using var xs = fx.to(ScalarType.Float32).div(255f).unsqueeze(-1).to(device);
+            using var ys = fy.to(device);
+            string dir = Peer.WriteData(tmp, "fashion", xs, ys);
+            // One repetition; with 2+ epochs the first is dropped, with 1 the single epoch (warm-up included) counts.
+            int fe = opts.FashionEpochs;
+            var one = new BenchOptions { Reps = 1, Epochs = fe };
+            List<double> Keep(List<double> v) => fe == 1 ? [0.0, .. v] : v;
+            var r = Ab(one,
+                () => Keep(Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, fe, "sparse_categorical_crossentropy", opts.Seed)),
+                () => Keep(Cases.RawEpochs(RawModels.LeNet, xs, ys, 128, fe, binary: false, opts.Seed, device, prep: xb => xb.permute(0, 3, 1, 2))),
+                peer == null ? null : () => Keep(peer.Run("lenet_cl", dir, fe, 128, opts.Threads, opts.Seed)));
+            Say(Row($"LeNet-5, channels_last (1 rep, {(fe == 1 ? "1 epoch incl. warm-up" : $"epochs 2–{fe}")})", $"Fashion-MNIST {xs.shape[0]:N0}", 128, r));
+        }
+    }
     Say("");
-    // channels_last (default) against channels_first
-    var xcf = xs.permute(0, 3, 1, 2).contiguous();
-    var (c, d) = Ab(opts,
-        () => Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed),
-        () => Cases.SharpkerasEpochs(Cases.LeNet("channels_first"), xcf, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed));
-    Say("| layout (LeNet-5) | channels_last s/epoch | channels_first s/epoch | ratio |");
-    Say("|---|---|---|---|");
-    Say($"| MNIST-10k | {Med(c):F3} | {Med(d):F3} | {Med(c) / Med(d):F2} |");
-    Say("");
-    // memory over 20 epochs
-    var mem = Cases.MemoryRun(Cases.LeNet(), xs, ys, 128, opts.MemoryEpochs, opts.Seed);
-    double e2 = mem.rss[1] / 1048576.0, eN = mem.rss[^1] / 1048576.0;
-    Say($"| memory (LeNet-5, Sharpkeras Fit) | RSS after epoch 2 | RSS after epoch {opts.MemoryEpochs} | change | peak RSS |");
-    Say("|---|---|---|---|---|");
-    Say($"| MNIST-10k | {e2:F1} MiB | {eN:F1} MiB | {(eN - e2) / e2 * 100:+0.0;-0.0}% (target within ±5%) | {mem.peak / 1048576.0:F1} MiB |");
+
+    if (opts.Models.Contains("feeding"))
+    {
+        var (xs, ys) = Mnist10k();
+        var r = Ab(opts,
+            () => Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, "sparse_categorical_crossentropy", opts.Seed),
+            () => Cases.SharpkerasDatasetEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, opts.Seed), null);
+        Say("| feeding (LeNet-5) | Fit(x, y) s/epoch | Fit(Dataset.Shuffle.Batch.Prefetch) s/epoch | ratio (≤ 1.05 target) |");
+        Say("|---|---|---|---|");
+        Say($"| MNIST {xs.shape[0]} | {Med(r.a):F3} | {Med(r.b):F3} | {Med(r.b) / Med(r.a):F2} |");
+        Say("");
+    }
+
+    if (opts.Models.Contains("memory"))
+    {
+        // Each side in a fresh process of its own, so that peak RSS is that side's.
+        Say($"| memory (LeNet-5, MNIST, {opts.MemoryEpochs} epochs, own process) | RSS after epoch 2 | RSS after epoch {opts.MemoryEpochs} | change (within ±5% target) | peak RSS | peak / raw peak (≤ 1.2 target) |");
+        Say("|---|---|---|---|---|---|");
+        var sides = new[] { ("raw TorchSharp", "memory-raw"), ("Sharpkeras Fit", "memory-sk") };
+        var results = new Dictionary<string, ChildResult>();
+        foreach (var (label, child) in sides)
+            results[child] = Child.Spawn(opts, child, ["--memory-epochs", opts.MemoryEpochs.ToString(CultureInfo.InvariantCulture)]);
+        double rawPeak = results["memory-raw"].PeakRss;
+        foreach (var (label, child) in sides)
+        {
+            var m = results[child];
+            double e2 = m.Rss[Math.Min(1, m.Rss.Count - 1)] / 1048576.0, eN = m.Rss[^1] / 1048576.0;
+            Say($"| {label} | {e2:F1} MiB | {eN:F1} MiB | {(eN - e2) / e2 * 100:+0.0;-0.0}% | {m.PeakRss / 1048576.0:F1} MiB | {m.PeakRss / rawPeak:F2} |");
+        }
+        Say("");
+    }
+
+    if (opts.Models.Contains("load"))
+    {
+        // LeNet-5 (Sharpkeras Fit, 4,000 MNIST digits) in a fresh process, alone and next to busy processes
+        // (one spinning shell per core), with libtorch's default OpenMP waiting, OMP_WAIT_POLICY=PASSIVE, and 1 thread.
+        Say($"| contention (LeNet-5 Sharpkeras Fit, own process) | ms/step, median of epochs 2–{opts.Epochs} |");
+        Say("|---|---|");
+        var configs = new (string label, bool busy, string? wait, int threads)[]
+        {
+            ($"no added load, {opts.Threads} threads", false, null, opts.Threads),
+            ($"{Environment.ProcessorCount} busy processes, {opts.Threads} threads, default wait policy", true, null, opts.Threads),
+            ($"{Environment.ProcessorCount} busy processes, {opts.Threads} threads, OMP_WAIT_POLICY=PASSIVE", true, "PASSIVE", opts.Threads),
+            ($"{Environment.ProcessorCount} busy processes, 1 thread (Keras.Config.IntraOpThreads = 1)", true, null, 1),
+        };
+        foreach (var (label, busy, wait, threads) in configs)
+        {
+            var hogs = busy ? Host.StartBusy(Environment.ProcessorCount) : [];
+            try
+            {
+                var env = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = wait };
+                var m = Child.Spawn(opts, "load", ["--threads", threads.ToString(CultureInfo.InvariantCulture)], env);
+                int steps = (4000 + 127) / 128;
+                Say($"| {label} | {Med(m.Seconds.Skip(1).ToList()) * 1000 / steps:F1} |");
+            }
+            finally { Host.Stop(hogs); }
+        }
+        Say("");
+    }
+    Say($"Load average at the end: {Host.LoadAverage()}.");
+}
+finally
+{
+    try { Directory.Delete(tmp, true); } catch (IOException) { }
 }
 
 if (opts.Output != null)
 {
     var dir = Path.GetDirectoryName(Path.GetFullPath(opts.Output))!;
     Directory.CreateDirectory(dir);
-    var tmp = Path.Combine(dir, "." + Path.GetFileName(opts.Output) + ".tmp");
-    File.WriteAllText(tmp, report.ToString());
-    File.Move(tmp, opts.Output, overwrite: true);
+    var tmpOut = Path.Combine(dir, "." + Path.GetFileName(opts.Output) + ".tmp");
+    File.WriteAllText(tmpOut, report.ToString());
+    File.Move(tmpOut, opts.Output, overwrite: true);
     Console.WriteLine($"Wrote {opts.Output}");
 }
 return 0;
 
-static (List<double> a, List<double> b) Ab(BenchOptions o, Func<List<double>> runA, Func<List<double>> runB)
+static (List<double> a, List<double> b, List<double>? c) Ab(BenchOptions o, Func<List<double>> runA, Func<List<double>> runB, Func<List<double>>? runC)
 {
     var a = new List<double>();
     var b = new List<double>();
+    var c = runC == null ? null : new List<double>();
     for (int r = 0; r < o.Reps; r++)
     {
         a.AddRange(runA().Skip(1));
+        GC.Collect();
         b.AddRange(runB().Skip(1));
         GC.Collect();
+        if (runC != null)
+        {
+            try { c!.AddRange(runC().Skip(1)); }
+            catch (Exception e) when (e is InvalidOperationException or IOException or JsonException)
+            {
+                Console.Error.WriteLine($"PyTorch peer failed: {e.Message}");
+                c = null;
+                runC = null;
+            }
+        }
     }
-    return (a, b);
+    return (a, b, c);
 }
 
 static double Med(List<double> v)
@@ -124,19 +238,28 @@ static double Med(List<double> v)
     return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
 }
 
-static string Row(string model, string data, int batch, List<double> a, List<double> b) =>
-    $"| {model} | {data} | {batch} | {Med(a):F3} | {Med(b):F3} | {Med(a) / Med(b):F2} |";
+static string Row(string model, string data, int batch, (List<double> a, List<double> b, List<double>? c) r)
+{
+    string peer = r.c is { Count: > 0 } c ? $"{Med(c):F3}" : "absent";
+    string peerRatio = r.c is { Count: > 0 } c2 ? $"{Med(r.a) / Med(c2):F2}" : "–";
+    return $"| {model} | {data} | {batch} | {Med(r.a):F3} | {Med(r.b):F3} | {peer} | {Med(r.a) / Med(r.b):F2} | {peerRatio} |";
+}
 
 internal sealed class BenchOptions
 {
-    public int Reps { get; set; } = 3;
+    public int Reps { get; set; } = 2;
     public int Epochs { get; set; } = 3;
     public int MemoryEpochs { get; set; } = 20;
     public int Threads { get; set; } = Environment.ProcessorCount;
     public int Seed { get; set; } = 1;
-    public int CifarSamples { get; set; } = 2048;
-    public int ImdbSamples { get; set; } = 2048;
-    public HashSet<string> Models { get; set; } = ["lenet", "cifar", "imdb"];
+    public int CifarSamples { get; set; } = 1024;
+    public int? MnistSamples { get; set; }
+    public int FashionEpochs { get; set; } = 2;
+    public int ImdbSamples { get; set; } = 1024;
+    public bool Peer { get; set; } = true;
+    public string? ConvBackend { get; set; }
+    public string? Child { get; set; }
+    public HashSet<string> Models { get; set; } = ["lenet", "cifar", "imdb", "fashion", "feeding", "memory", "load"];
     public string? Output { get; set; } = "bench/results.md";
 
     public static BenchOptions Parse(string[] args)
@@ -152,9 +275,14 @@ internal sealed class BenchOptions
                 case "--memory-epochs": o.MemoryEpochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--threads": o.Threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": o.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--mnist-samples": o.MnistSamples = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--fashion-epochs": o.FashionEpochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--cifar-samples": o.CifarSamples = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--imdb-samples": o.ImdbSamples = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--models": o.Models = Next().Split(',').ToHashSet(); break;
+                case "--conv-backend": o.ConvBackend = Next(); break;
+                case "--no-peer": o.Peer = false; break;
+                case "--child": o.Child = Next(); break;
                 case "--out": o.Output = Next(); break;
                 case "--no-out": o.Output = null; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}");

@@ -23,25 +23,36 @@ internal static class RawModels
         ("g", AdaptiveAvgPool2d(1)), ("f", Flatten()),
         ("d", Linear(128, 10)));
 
+    /// <summary>Embedding → LSTM(64) → Dense(1, sigmoid); masked: zero tokens are padding, skipped with pack_padded_sequence.</summary>
     public sealed class ImdbLstm : Module<Tensor, Tensor>
     {
         private readonly Embedding _emb;
         private readonly LSTM _lstm;
         private readonly Linear _out;
+        private readonly bool _masked;
 
-        public ImdbLstm(int vocab) : base("imdb_lstm")
+        public ImdbLstm(int vocab, bool masked = false) : base("imdb_lstm")
         {
             _emb = Embedding(vocab, 64);
             _lstm = LSTM(64, 64, batchFirst: true);
             _out = Linear(64, 1);
+            _masked = masked;
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor x)
         {
             var e = _emb.forward(x);
-            var (_, h, _) = _lstm.forward(e);
-            return _out.forward(h[-1]).sigmoid().squeeze(-1);
+            if (!_masked)
+            {
+                var (_, h, _) = _lstm.forward(e);
+                return _out.forward(h[-1]).sigmoid().squeeze(-1);
+            }
+            using var lengths = x.ne(0).sum([1L]).cpu();
+            using var packed = torch.nn.utils.rnn.pack_padded_sequence(e, lengths, batch_first: true, enforce_sorted: false);
+            var (outPacked, hp, _) = _lstm.call(packed, null);
+            outPacked.Dispose();
+            return _out.forward(hp[-1]).sigmoid().squeeze(-1);
         }
     }
 }
