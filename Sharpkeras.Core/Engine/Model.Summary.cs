@@ -182,11 +182,14 @@ public partial class Model
         if (layer.InboundNodes.Count > 0)
         {
             var outputs = layer.InboundNodes[^1].Outputs;
-            var shapes = outputs.Select(o => ShapeUtils.Format(o.Shape)).ToList();
+            var shapes = outputs.Select(o => SummaryShape(o.Shape)).ToList();
             return shapes.Count == 1 ? shapes[0] : "[" + string.Join(", ", shapes) + "]";
         }
-        return layer.Built && layer.OutputShape != null ? ShapeUtils.Format(layer.OutputShape) : "?";
+        return layer.Built && layer.OutputShape != null ? SummaryShape(layer.OutputShape) : "?";
     }
+
+    /// <summary>Keras's summary shape text: "(None, 28, 28, 6)"; a one-dimensional shape is "(None)", not Python's "(None,)".</summary>
+    private static string SummaryShape(int?[] shape) => "(" + string.Join(", ", shape.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None")) + ")";
 
     private static string Connections(Layer layer, SummaryGraph graph)
     {
@@ -255,6 +258,9 @@ public partial class Model
                 });
         }
     };
+
+    /// <summary>The layers in Keras's <c>model._operations</c> order (Functional: by decreasing depth, then first visit from the outputs).</summary>
+    internal IReadOnlyList<Layer> LayersInKerasOrder() => IsFunctional ? KerasGraph().Operations : Layers;
 
     /// <summary>The graph facts Keras's summary uses: operations in Keras's order, the nodes, whether it is a chain.</summary>
     private sealed record SummaryGraph(IReadOnlyList<Layer> Operations, HashSet<Node> Nodes, bool SequentialLike);
