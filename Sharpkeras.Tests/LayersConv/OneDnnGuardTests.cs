@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Sharpkeras.Engine;
 using Sharpkeras.Layers;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using static TorchSharp.torch;
 
-namespace Sharpkeras.Layers;
+namespace Sharpkeras.Engine;
 
 /// <summary>
 /// The known-answer check that <see cref="OneDnnGuard"/> runs once before the first convolution of a process:
@@ -53,7 +53,7 @@ internal static class OneDnnSelfTest
         new("depthwise conv2d (multiplier 2)", 2, 2, 3, 6, 6, 6, 3, 1, 0, 1, 3, false),
     ];
 
-    /// <summary>libtorch's own convolutions, as <see cref="ConvUtils"/> calls them.</summary>
+    /// <summary>libtorch's own convolutions, as the convolution layers calls them.</summary>
     internal static Tensor TorchConv(int rank, Tensor x, Tensor w, Tensor b, long stride, long padding, long dilation, long groups) => rank == 1
         ? nn.functional.conv1d(x, w, b, stride, padding, dilation, groups)
         : nn.functional.conv2d(x, w, b, [stride, stride], [padding, padding], [dilation, dilation], groups);

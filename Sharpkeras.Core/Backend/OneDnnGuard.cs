@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
-namespace Sharpkeras.Layers;
+namespace Sharpkeras.Engine;
 
 /// <summary>
 /// Applies <see cref="Keras.Config.ConvolutionBackend"/> to libtorch before a convolution runs: keeps libtorch's
@@ -20,7 +20,7 @@ namespace Sharpkeras.Layers;
 /// NNPACK is always turned off: libtorch's fallback after it is the same native kernel, and on CPUs it does not
 /// support it prints "Could not initialize NNPACK" for every convolution.
 /// </remarks>
-internal static class OneDnnGuard
+public static class OneDnnGuard
 {
     private static readonly object Gate = new();
     private static volatile string? _applied;
