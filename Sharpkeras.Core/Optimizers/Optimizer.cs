@@ -26,6 +26,22 @@ public abstract class Optimizer : IDisposable
     /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
     /// <param name="name">The optimizer's name.</param>
     protected Optimizer(object learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipNorm, string name)
+        : this(learningRate, weightDecay, clipNorm, clipValue, globalClipNorm, false, 0.99, null, null, null, name) { }
+
+    /// <summary>Creates an optimizer with Keras's full set of base options.</summary>
+    /// <param name="learningRate">A number or a <see cref="LearningRateSchedule"/>.</param>
+    /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
+    /// <param name="emaMomentum">The average's momentum: avg ← m·avg + (1 − m)·w (default 0.99).</param>
+    /// <param name="emaOverwriteFrequency">Every this many iterations the weights are overwritten with their average (null: only at <see cref="FinalizeVariableValues"/>).</param>
+    /// <param name="gradientAccumulationSteps">Accumulate gradients over this many steps (≥ 2) and apply their mean once.</param>
+    /// <param name="lossScaleFactor">The trainer multiplies the loss by it (<see cref="ScaleLoss"/>) and the gradients are divided by it before use.</param>
+    /// <param name="name">The optimizer's name.</param>
+    protected Optimizer(object learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipNorm,
+        bool useEma, double emaMomentum, int? emaOverwriteFrequency, int? gradientAccumulationSteps, double? lossScaleFactor, string name)
     {
         switch (learningRate)
         {
@@ -45,6 +61,16 @@ public abstract class Optimizer : IDisposable
             throw new ArgumentException(
                 $"Only one of clipNorm, clipValue and globalClipNorm can be set. Received: clipNorm={clipNorm}, clipValue={clipValue}, globalClipNorm={globalClipNorm}.",
                 nameof(globalClipNorm));
+        if (!(emaMomentum >= 0 && emaMomentum <= 1))
+            throw new ArgumentOutOfRangeException(nameof(emaMomentum), emaMomentum, "emaMomentum must be in [0, 1].");
+        if (emaOverwriteFrequency is < 1)
+            throw new ArgumentOutOfRangeException(nameof(emaOverwriteFrequency), emaOverwriteFrequency, "emaOverwriteFrequency must be an integer >= 1 or null.");
+        if (gradientAccumulationSteps is < 2)
+            throw new ArgumentOutOfRangeException(nameof(gradientAccumulationSteps), gradientAccumulationSteps, "gradientAccumulationSteps must be an integer >= 2 or null.");
+        if (lossScaleFactor is double lsf && !(lsf > 0 && double.IsFinite(lsf)))
+            throw new ArgumentOutOfRangeException(nameof(lossScaleFactor), lossScaleFactor, "lossScaleFactor must be finite and > 0.");
+        UseEma = useEma; EmaMomentum = emaMomentum; EmaOverwriteFrequency = emaOverwriteFrequency;
+        GradientAccumulationSteps = gradientAccumulationSteps; LossScaleFactor = lossScaleFactor;
         WeightDecay = weightDecay;
         ClipNorm = clipNorm;
         ClipValue = clipValue;
@@ -70,6 +96,84 @@ public abstract class Optimizer : IDisposable
     /// <summary>Global gradient norm clip, or null.</summary>
     public double? GlobalClipNorm { get; }
 
+    /// <summary>Whether an exponential moving average of the weights is kept.</summary>
+    public bool UseEma { get; }
+
+    /// <summary>The moving average's momentum.</summary>
+    public double EmaMomentum { get; }
+
+    /// <summary>How often (in iterations) the weights are overwritten with their average, or null.</summary>
+    public int? EmaOverwriteFrequency { get; }
+
+    /// <summary>Gradients are accumulated over this many steps, or null.</summary>
+    public int? GradientAccumulationSteps { get; }
+
+    /// <summary>The loss scale factor, or null.</summary>
+    public double? LossScaleFactor { get; }
+
+    /// <summary>Keras's <c>scale_loss</c>: the loss times <see cref="LossScaleFactor"/> (the trainer calls it before backward).</summary>
+    /// <param name="loss">The loss.</param>
+    public Tensor ScaleLoss(Tensor loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return LossScaleFactor is double f ? loss * f : loss;
+    }
+
+    private readonly HashSet<KerasVariable> _excludedFromDecay = new(ReferenceEqualityComparer.Instance);
+    private System.Text.RegularExpressions.Regex? _excludedFromDecayPattern;
+    private List<Tensor?>? _emaAverages;
+    private List<Tensor?>? _accumulators;
+
+    /// <summary>
+    /// Keras's <c>exclude_from_weight_decay</c>: the given weights, and the weights whose name contains one of
+    /// <paramref name="varNames"/> (a regular-expression alternative, as in Keras), get no weight decay. Call before the first step.
+    /// </summary>
+    /// <param name="varList">Weights to exclude, or null.</param>
+    /// <param name="varNames">Name fragments (e.g. "bias"), or null.</param>
+    public void ExcludeFromWeightDecay(IEnumerable<KerasVariable>? varList = null, IEnumerable<string>? varNames = null)
+    {
+        if (Built)
+            throw new InvalidOperationException($"Optimizer '{Name}': ExcludeFromWeightDecay() can only be configured before the optimizer is built.");
+        _excludedFromDecay.Clear();
+        if (varList is not null)
+            foreach (var v in varList) _excludedFromDecay.Add(v ?? throw new ArgumentException("varList holds a null variable.", nameof(varList)));
+        var names = varNames?.ToList();
+        if (names is { Count: > 0 })
+        {
+            if (names.Any(string.IsNullOrEmpty)) throw new ArgumentException("varNames holds an empty name.", nameof(varNames));
+            _excludedFromDecayPattern = new System.Text.RegularExpressions.Regex(string.Join("|", names.Distinct()));
+        }
+        else _excludedFromDecayPattern = null;
+    }
+
+    /// <summary>Whether weight decay applies to <paramref name="variable"/> (Keras's <c>_use_weight_decay</c>).</summary>
+    /// <param name="variable">The weight.</param>
+    public bool UsesWeightDecay(KerasVariable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        if (_excludedFromDecay.Contains(variable)) return false;
+        if (_excludedFromDecayPattern is { } re && (re.IsMatch(variable.Name) || re.IsMatch(variable.Path))) return false;
+        return true;
+    }
+
+    /// <summary>The moving averages of the weights (with <see cref="UseEma"/>, after the first step), in <see cref="Variables"/> order.</summary>
+    public IReadOnlyList<Tensor?>? EmaAverages => _emaAverages;
+
+    /// <summary>
+    /// Keras's <c>finalize_variable_values</c>: with <see cref="UseEma"/>, overwrites the weights with their moving average. Keras's
+    /// <c>fit</c> calls it when training ends.
+    /// </summary>
+    public void FinalizeVariableValues()
+    {
+        if (!UseEma || _emaAverages is null) return;
+        using var _ = torch.no_grad();
+        for (int i = 0; i < _variables.Count; i++)
+            if (_emaAverages[i] is Tensor a) _variables[i].Value.copy_(a);
+    }
+
+    /// <summary>Keras's <c>iterations</c>: the steps applied, divided by <see cref="GradientAccumulationSteps"/> when accumulating.</summary>
+    public long KerasIterations => GradientAccumulationSteps is int n ? Iterations / n : Iterations;
+
     /// <summary>The number of steps applied so far (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; set; }
 
@@ -77,16 +181,19 @@ public abstract class Optimizer : IDisposable
     public LearningRateSchedule? Schedule => _schedule;
 
     /// <summary>
-    /// The current learning rate. With a schedule, the value for the next step; setting it replaces the
-    /// schedule with a constant (as assigning <c>optimizer.learning_rate</c> does in Keras).
+    /// The current learning rate. With a schedule, the value for the next step; setting it is then an
+    /// <see cref="InvalidOperationException"/>, as in Keras.
     /// </summary>
     public double LearningRate
     {
         get => _schedule?.Evaluate(Iterations) ?? _learningRate;
         set
         {
+            if (_schedule is not null)
+                throw new InvalidOperationException(
+                    $"Optimizer '{Name}' was created with a LearningRateSchedule ({_schedule.GetType().Name}) as its learningRate, hence its learning rate is not settable " +
+                    "(as in Keras). If you need a settable learning rate (e.g. for LearningRateScheduler or ReduceLROnPlateau), create the optimizer with a number as learningRate.");
             _learningRate = CheckLr(value);
-            _schedule = null;
             SetTorchLr(_learningRate);
         }
     }
@@ -108,6 +215,11 @@ public abstract class Optimizer : IDisposable
         _variables = variables.ToList();
         var ps = _variables.Select(v => (Parameter)v.Value).ToList();
         TorchOptimizer = CreateTorchOptimizer(ps, LearningRate);
+        DisposeExtras();
+        using var _ = torch.no_grad();
+        if (UseEma) _emaAverages = _variables.Select(v => (Tensor?)v.Value.detach().clone().DetachFromDisposeScope()).ToList();
+        if (GradientAccumulationSteps is not null)
+            _accumulators = _variables.Select(v => (Tensor?)torch.zeros_like(v.Value).DetachFromDisposeScope()).ToList();
     }
 
     /// <summary>Makes the torch optimizer for <paramref name="parameters"/> with Keras's hyper-parameters.</summary>
@@ -137,19 +249,55 @@ public abstract class Optimizer : IDisposable
         double lr = LearningRate;
         SetTorchLr(lr);
         BeforeTorchStep(lr);
+        bool update = true;
         using (torch.no_grad())
         {
-            if (ClipNorm != null || ClipValue != null || GlobalClipNorm != null) ClipGradients();
-            if (WeightDecay is double wd && wd > 0 && !AppliesOwnWeightDecay)
-                foreach (var v in _variables) v.Value.mul_(1.0 - lr * wd);
+            if (LossScaleFactor is double scale)
+                foreach (var v in _variables)
+                    v.Value.grad?.div_(scale);
+            if (GradientAccumulationSteps is int steps && _accumulators is not null)
+            {
+                update = (Iterations + 1) % steps == 0;
+                for (int i = 0; i < _variables.Count; i++)
+                {
+                    if (_variables[i].Value.grad is not Tensor g || _accumulators[i] is not Tensor acc) continue;
+                    if (update) { g.add_(acc).div_(steps); acc.zero_(); }
+                    else acc.add_(g);
+                }
+            }
+            if (update)
+            {
+                if (ClipNorm != null || ClipValue != null || GlobalClipNorm != null) ClipGradients();
+                if (WeightDecay is double wd && wd > 0 && !AppliesOwnWeightDecay)
+                    foreach (var v in _variables)
+                        if (UsesWeightDecay(v)) v.Value.mul_(1.0 - lr * wd);
+            }
         }
-        TorchOptimizer.step();
+        if (update) TorchOptimizer.step();
         using (torch.no_grad())
         {
-            foreach (var v in _variables)
-                if (v.Constraint != null) v.Value.copy_(v.Constraint.Call(v.Value));
+            if (UseEma && _emaAverages is not null)
+            {
+                double m = KerasIterations != 0 ? EmaMomentum : 0.0;
+                for (int i = 0; i < _variables.Count; i++)
+                    _emaAverages[i]?.mul_(m).add_(_variables[i].Value, alpha: 1.0 - m);
+                if (EmaOverwriteFrequency is int f && (KerasIterations + 1) % f == 0)
+                    for (int i = 0; i < _variables.Count; i++)
+                        if (_emaAverages[i] is Tensor a) _variables[i].Value.copy_(a);
+            }
+            if (update)
+                foreach (var v in _variables)
+                    if (v.Constraint != null) v.Value.copy_(v.Constraint.Call(v.Value));
         }
         Iterations++;
+    }
+
+    private void DisposeExtras()
+    {
+        if (_emaAverages is not null) foreach (var t in _emaAverages) t?.Dispose();
+        if (_accumulators is not null) foreach (var t in _accumulators) t?.Dispose();
+        _emaAverages = null;
+        _accumulators = null;
     }
 
     private void ClipGradients()
@@ -188,6 +336,8 @@ public abstract class Optimizer : IDisposable
         ["name"] = Name,
         ["learning_rate"] = _schedule is null ? _learningRate : null,
         ["weight_decay"] = WeightDecay, ["clipnorm"] = ClipNorm, ["clipvalue"] = ClipValue, ["global_clipnorm"] = GlobalClipNorm,
+        ["use_ema"] = UseEma, ["ema_momentum"] = EmaMomentum, ["ema_overwrite_frequency"] = EmaOverwriteFrequency,
+        ["loss_scale_factor"] = LossScaleFactor, ["gradient_accumulation_steps"] = GradientAccumulationSteps,
     };
 
     /// <summary>The registry behind <see cref="Get"/> (aliases are lower-case; lookups are case-insensitive, as in Keras).</summary>
@@ -211,6 +361,7 @@ public abstract class Optimizer : IDisposable
     {
         TorchOptimizer?.Dispose();
         TorchOptimizer = null;
+        DisposeExtras();
         GC.SuppressFinalize(this);
     }
 }
@@ -229,6 +380,10 @@ internal static class OptimizerCatalog
         r.Register(() => new Adadelta(), "adadelta");
         r.Register(() => new Adamax(), "adamax");
         r.Register(() => new Nadam(), "nadam");
+        r.Register(() => new Lion(), "lion");
+        r.Register(() => new Lamb(), "lamb");
+        r.Register(() => new Adafactor(), "adafactor");
+        r.Register(() => new Ftrl(), "ftrl");
         return r;
     }
 }

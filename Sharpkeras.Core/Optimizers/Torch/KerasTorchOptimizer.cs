@@ -45,6 +45,9 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
     /// <param name="step">1 for the first update of this parameter.</param>
     protected abstract void Update(Parameter parameter, Tensor grad, Tensor[] slots, double learningRate, long step);
 
+    /// <summary>The per-parameter state object (an optimizer may name its slots with a subclass of <see cref="SlotState"/>).</summary>
+    private protected virtual SlotState CreateState(Parameter parameter) => new SlotState(parameter, this);
+
     /// <inheritdoc />
     public override void add_param_group(ParamGroup param_group)
     {
@@ -56,7 +59,7 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         _parameter_groups.Add(param_group);
         foreach (var p in param_group.Parameters)
         {
-            var state = new SlotState(p, this);
+            var state = CreateState(p);
             state.Initialize(param_group.Options);
             _state[p.Handle] = state;
         }
@@ -74,7 +77,7 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
                 if (grad is null) continue;
                 var state = (SlotState)_state[p.Handle];
                 state.Step += 1;
-                Update(p, grad, state.Slots, lr, state.Step);
+                Update(p, grad, state.SlotArray(), lr, state.Step);
             }
         }, closure);
     }
@@ -89,29 +92,51 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         _state.Clear();
     }
 
-    /// <summary>Per-parameter state: the step count and the slot tensors.</summary>
-    internal sealed class SlotState : OptimizerState
+    /// <summary>
+    /// Per-parameter state: the step count and up to three slot tensors, kept in public fields so that saving (which reads
+    /// and writes an optimizer state's public fields by name) stores them.
+    /// </summary>
+    internal class SlotState : OptimizerState
     {
         private readonly KerasTorchOptimizer _owner;
 
         public SlotState(Parameter parameter, KerasTorchOptimizer owner) : base(parameter)
         {
             _owner = owner;
-            Slots = new Tensor[owner._slotCount];
+            if (owner._slotCount > 3) throw new ArgumentOutOfRangeException(nameof(owner), owner._slotCount, "At most three slots per parameter.");
         }
 
         /// <summary>Updates applied to this parameter.</summary>
         public long Step;
 
-        /// <summary>The state tensors.</summary>
-        public Tensor[] Slots { get; }
+        /// <summary>Slot tensors (null when unused).</summary>
+        public Tensor? slot_0, slot_1, slot_2;
+
+        /// <summary>Number of slots.</summary>
+        public int Count => _owner._slotCount;
+
+        /// <summary>Reads slot <paramref name="i"/>.</summary>
+        public virtual Tensor Get(int i) => (i switch { 0 => slot_0, 1 => slot_1, 2 => slot_2, _ => null })!;
+
+        /// <summary>Writes slot <paramref name="i"/>.</summary>
+        public virtual void Set(int i, Tensor? value)
+        {
+            switch (i) { case 0: slot_0 = value; break; case 1: slot_1 = value; break; default: slot_2 = value; break; }
+        }
+
+        public Tensor[] SlotArray()
+        {
+            var a = new Tensor[Count];
+            for (int i = 0; i < a.Length; i++) a[i] = Get(i);
+            return a;
+        }
 
         public void DisposeSlots()
         {
-            for (int i = 0; i < Slots.Length; i++)
+            for (int i = 0; i < Count; i++)
             {
-                Slots[i]?.Dispose();
-                Slots[i] = null!;
+                Get(i)?.Dispose();
+                Set(i, null);
             }
         }
 
@@ -120,40 +145,40 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
             DisposeSlots();
             Step = 0;
             using var _ = torch.no_grad();
-            for (int i = 0; i < Slots.Length; i++)
-                Slots[i] = _owner.InitialSlot(i, _parameter).detach().DetachFromDisposeScope();
+            for (int i = 0; i < Count; i++)
+                Set(i, _owner.InitialSlot(i, _parameter).detach().DetachFromDisposeScope());
         }
 
         public override void SaveStateDict(BinaryWriter writer)
         {
             writer.Write(Step);
-            foreach (var s in Slots) s.Save(writer);
+            for (int i = 0; i < Count; i++) Get(i).Save(writer);
         }
 
         public override void LoadStateDict(BinaryReader reader)
         {
             Step = reader.ReadInt64();
-            foreach (var s in Slots) s.Load(reader);
+            for (int i = 0; i < Count; i++) Get(i).Load(reader);
         }
 
         public override void LoadStateDict(OptimizerState source)
         {
-            if (source is not SlotState other || other.Slots.Length != Slots.Length)
+            if (source is not SlotState other || other.Count != Count)
                 throw new ArgumentException("Optimizer state of a different kind.", nameof(source));
             Step = other.Step;
             using var _ = torch.no_grad();
-            for (int i = 0; i < Slots.Length; i++) Slots[i].copy_(other.Slots[i]);
+            for (int i = 0; i < Count; i++) Get(i).copy_(other.Get(i));
         }
 
         public override bool ApproximatelyEquals(OptimizerState other) =>
-            other is SlotState s && s.Step == Step && s.Slots.Length == Slots.Length
-            && Slots.Zip(s.Slots).All(p => p.First.allclose(p.Second));
+            other is SlotState s && s.Step == Step && s.Count == Count
+            && Enumerable.Range(0, Count).All(i => Get(i).allclose(s.Get(i)));
 
         public override void to(Device device)
         {
-            for (int i = 0; i < Slots.Length; i++)
-                if (!Engine.DeviceUtils.Same(Slots[i].device, device))
-                    Slots[i] = Slots[i].to(device, disposeAfter: true).DetachFromDisposeScope();
+            for (int i = 0; i < Count; i++)
+                if (!Engine.DeviceUtils.Same(Get(i).device, device))
+                    Set(i, Get(i).to(device, disposeAfter: true).DetachFromDisposeScope());
         }
     }
 }

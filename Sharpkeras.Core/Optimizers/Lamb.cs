@@ -1,0 +1,58 @@
+using Sharpkeras.Optimizers.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Sharpkeras.Optimizers;
+
+/// <summary>Lamb (You et al. 2019; Keras defaults lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7): Adam's bias-corrected update scaled per weight by the trust ratio ‖w‖/‖update‖. String alias: "lamb".</summary>
+public sealed class Lamb : Optimizer
+{
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">A number or a LearningRateSchedule (default 0.001).</param>
+    /// <param name="beta1">Keras's <c>beta_1</c>.</param>
+    /// <param name="beta2">Keras's <c>beta_2</c>.</param>
+    /// <param name="epsilon">Keras's <c>epsilon</c>.</param>
+    /// <param name="weightDecay">Decoupled weight decay, or null.</param>
+    /// <param name="clipNorm">Per-weight gradient norm clip, or null.</param>
+    /// <param name="clipValue">Gradient value clip, or null.</param>
+    /// <param name="globalClipNorm">Global gradient norm clip, or null.</param>
+    /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
+    /// <param name="emaMomentum">The average's momentum (default 0.99).</param>
+    /// <param name="emaOverwriteFrequency">Overwrite the weights with their average every this many iterations (null: only at the end of fit).</param>
+    /// <param name="gradientAccumulationSteps">Accumulate gradients over this many steps (≥ 2) and apply their mean once.</param>
+    /// <param name="lossScaleFactor">Loss scale: the loss is multiplied and the gradients divided by it.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public Lamb(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "lamb")
+        : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
+    {
+        OptimizerChecks.Beta(beta1, nameof(beta1));
+        OptimizerChecks.Beta(beta2, nameof(beta2));
+        OptimizerChecks.Epsilon(epsilon, nameof(epsilon));
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Keras's <c>beta_1</c>.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Keras's <c>beta_2</c>.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Keras's <c>epsilon</c>.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
+        => new KerasLambAlgorithm(parameters, learningRate, Beta1, Beta2, Epsilon);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["beta_1"] = Beta1;
+        c["beta_2"] = Beta2;
+        c["epsilon"] = Epsilon;
+        return c;
+    }
+}
