@@ -23,6 +23,7 @@ public class ExampleSmokeTests
         Assert.That(r.History["loss"], Has.Count.EqualTo(1));
         Assert.That(r.TestScores["accuracy"], Is.GreaterThan(0.3), "300 real digits, one epoch: clearly better than chance");
         Assert.That(File.Exists(r.ModelPath), Is.True);
+        Assert.That(r.Data, Does.StartWith("MNIST (real digits"));
         AssertPng(r.CurvePath);
         var loaded = Model.Load(r.ModelPath);
         Assert.That(loaded.CountParams(), Is.EqualTo(61_706));
@@ -35,6 +36,7 @@ public class ExampleSmokeTests
         Assert.That(r, Is.Not.Null);
         Assert.That(r!.History.Keys, Is.SupersetOf(new[] { "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate" }));
         Assert.That(double.IsFinite(r.TestScores["loss"]), Is.True);
+        Assert.That(r.Data, Does.StartWith("synthetic"), "a run on generated data says so");
         AssertPng(r.CurvePath);
         Assert.That(File.Exists(Path.Combine(_out, "cifar_cnn.best.skeras")), Is.True, "ModelCheckpoint wrote the best epoch");
         Assert.That(Model.Load(r.ModelPath).CountParams(), Is.EqualTo(95_434), "the seed's CNN (augmentation layers add no weights)");
@@ -55,6 +57,7 @@ public class ExampleSmokeTests
         Assert.That(r, Is.Not.Null);
         Assert.That(r!.History.Keys, Is.SupersetOf(new[] { "loss", "val_loss", "accuracy" }));
         Assert.That(r.History["learning_rate"][0], Is.LessThan(1e-3), "exponential decay lowered the rate during the epoch");
+        Assert.That(r.Data, Does.StartWith("synthetic"));
         AssertPng(r.CurvePath);
     }
 

@@ -24,6 +24,7 @@ public static class CifarCnnExample
         Keras.Config.Seed(o.Seed);
 
         Tensor xTrain, yTrain, xTest, yTest;
+        string data;
         if (o.Synthetic)
         {
             int n = o.Samples ?? 2000;
@@ -31,7 +32,8 @@ public static class CifarCnnExample
             yTrain = torch.randint(0, 10, [n], dtype: ScalarType.Int64);
             xTest = torch.randint(0, 256, [Math.Max(100, n / 5), 32, 32, 3], dtype: ScalarType.Byte);
             yTest = torch.randint(0, 10, [xTest.shape[0]], dtype: ScalarType.Int64);
-            Console.WriteLine($"Synthetic CIFAR-shaped data: {n} training images (random pixels and labels; accuracy will stay near 10%).");
+            data = $"synthetic CIFAR-shaped data (random pixels and labels, {n:N0} train / {xTest.shape[0]:N0} test)";
+            Console.WriteLine($"Data: {data}: accuracy will stay near 10%.");
         }
         else
         {
@@ -47,6 +49,8 @@ public static class CifarCnnExample
                 return null;
             }
             if (o.Samples is int n && n < xTrain.shape[0]) { xTrain = xTrain[..n]; yTrain = yTrain[..n]; }
+            data = $"CIFAR-10 (real images, {xTrain.shape[0]:N0} train / {xTest.shape[0]:N0} test)";
+            Console.WriteLine($"Data: {data}.");
         }
         var x = xTrain.to(ScalarType.Float32).div_(255f);
         var xt = xTest.to(ScalarType.Float32).div_(255f);
@@ -95,6 +99,6 @@ public static class CifarCnnExample
                 new ModelCheckpoint(best, monitor: "val_accuracy", saveBestOnly: true),
             ]);
         var scores = model.Evaluate(xt, yTest, verbose: 0);
-        return ExampleOutputs.Finish(model, history, scores, o, "cifar_cnn", "CIFAR-10 CNN");
+        return ExampleOutputs.Finish(model, history, scores, o, "cifar_cnn", data);
     }
 }

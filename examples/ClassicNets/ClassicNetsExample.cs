@@ -44,24 +44,39 @@ public static class ClassicNetsExample
             Show("InceptionV3", () => Applications.InceptionV3());
         }
 
-        // Train the small ones a few steps on real digits.
+        // Train the small ones a few steps: LeNet-5 and the DCGAN on real digits, the Transformer on synthetic tokens.
         int n = o.Samples ?? 512;
         var ((x, y), _) = Mnist.LoadData(path: o.DataDir);
+        n = (int)Math.Min(n, x.shape[0]);
         var images = x[..n].to(ScalarType.Float32).div(255f).unsqueeze(-1);
         var labels = y[..n];
+        string digits = $"MNIST (real digits, {n:N0} samples)";
+        Directory.CreateDirectory(o.OutDir);
+        void Report(string network, string data, History h)
+        {
+            var last = string.Join("  ", h.Keys.Where(k => k != "learning_rate").Select(k => $"{k} {h[k][^1]:F4}"));
+            var plot = h.Plot(Path.Combine(o.OutDir, $"classic_{network.ToLowerInvariant()}_training.png"), subtitle: data);
+            Console.WriteLine($"[{network}] after {h.Epoch.Count} epoch(s) on {data}: {last}  (plot: {plot})");
+        }
+
+        Console.WriteLine($"[LeNet5] training on {digits}, {o.Epochs} epoch(s)");
         var lenet = Applications.LeNet5();
         lenet.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
-        lenet.Fit(images, labels, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose);
+        Report("LeNet5", digits, lenet.Fit(images, labels, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose));
 
+        string ganData = $"MNIST (real digits scaled to [-1, 1], {n:N0} samples)";
+        Console.WriteLine($"[DCGAN] training on {ganData}, {o.Epochs} epoch(s)");
         var gan = Applications.DCGAN(latentDim: 64);
         gan.Compile(dOptimizer: new Optimizers.Adam(learningRate: 2e-4, beta1: 0.5), gOptimizer: new Optimizers.Adam(learningRate: 2e-4, beta1: 0.5));
-        gan.Fit(images.mul(2).sub(1), batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose);
+        Report("DCGAN", ganData, gan.Fit(images.mul(2).sub(1), batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose));
 
+        string tokenData = $"synthetic data (random token ids and labels, {n:N0} sequences of 50)";
+        Console.WriteLine($"[TransformerClassifier] training on {tokenData}, {o.Epochs} epoch(s)");
         var tokens = torch.randint(1, 2000, [n, 50], dtype: ScalarType.Int64);
         var sentiment = torch.randint(0, 2, [n], dtype: ScalarType.Int64);
         var transformer = Applications.TransformerClassifier(vocabSize: 2000, maxLen: 50);
         transformer.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
-        transformer.Fit(tokens, sentiment, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose);
+        Report("TransformerClassifier", tokenData, transformer.Fit(tokens, sentiment, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose));
         return counts;
     }
 }

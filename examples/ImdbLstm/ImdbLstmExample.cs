@@ -25,6 +25,7 @@ public static class ImdbLstmExample
 
         long[][] trainSeqs, testSeqs;
         Tensor yTrain, yTest;
+        string data;
         if (o.Synthetic)
         {
             int n = o.Samples ?? 2000;
@@ -35,7 +36,8 @@ public static class ImdbLstmExample
             testSeqs = Make(Math.Max(100, n / 5));
             yTrain = torch.randint(0, 2, [n], dtype: ScalarType.Int64);
             yTest = torch.randint(0, 2, [testSeqs.Length], dtype: ScalarType.Int64);
-            Console.WriteLine($"Synthetic IMDB-shaped data: {n} random reviews (accuracy will stay near 50%).");
+            data = $"synthetic IMDB-shaped data (random word ids and labels, {n:N0} train / {testSeqs.Length:N0} test)";
+            Console.WriteLine($"Data: {data}: accuracy will stay near 50%.");
         }
         else
         {
@@ -51,6 +53,8 @@ public static class ImdbLstmExample
                 return null;
             }
             if (o.Samples is int n && n < trainSeqs.Length) { trainSeqs = trainSeqs[..n]; yTrain = yTrain[..n]; }
+            data = $"IMDB (real reviews, {trainSeqs.Length:N0} train / {testSeqs.Length:N0} test)";
+            Console.WriteLine($"Data: {data}.");
         }
         var x = Sequence.PadSequences(trainSeqs, maxLen: MaxLen, padding: "post", truncating: "post");
         var xt = Sequence.PadSequences(testSeqs, maxLen: MaxLen, padding: "post", truncating: "post");
@@ -58,15 +62,17 @@ public static class ImdbLstmExample
         var yt = yTest.to(ScalarType.Float32).unsqueeze(-1);
 
         var model = new Sequential(
+        [
             new Embedding(NumWords, 64, maskZero: true),
             new LSTM(64),
-            new Dense(1, activation: "sigmoid"));
+            new Dense(1, activation: "sigmoid"),
+        ], name: "imdb_lstm");
         long steps = (long)Math.Ceiling(x.shape[0] * 0.8 / o.BatchSize);
         var schedule = new ExponentialDecay(initialLearningRate: 1e-3, decaySteps: steps, decayRate: 0.9);
         model.Compile(optimizer: new Optimizers.RMSprop(learningRate: schedule), loss: "binary_crossentropy", metrics: ["accuracy"]);
         var history = model.Fit(x, y, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose, validationSplit: 0.2);
         if (o.Verbose > 0) model.Summary();
         var scores = model.Evaluate(xt, yt, verbose: 0);
-        return ExampleOutputs.Finish(model, history, scores, o, "imdb_lstm", "IMDB LSTM");
+        return ExampleOutputs.Finish(model, history, scores, o, "imdb_lstm", data);
     }
 }

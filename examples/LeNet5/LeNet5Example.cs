@@ -29,9 +29,13 @@ public static class LeNet5Example
         // uint8 (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1]
         xTrain = xTrain.to(ScalarType.Float32).div_(255f).unsqueeze(-1);
         xTest = xTest.to(ScalarType.Float32).div_(255f).unsqueeze(-1);
-        Console.WriteLine($"MNIST: {xTrain.shape[0]} training and {xTest.shape[0]} test digits on {Keras.Config.Device}.");
+        string data = o.Synthetic
+            ? $"synthetic MNIST-shaped data (random pixels and labels, {xTrain.shape[0]:N0} train / {xTest.shape[0]:N0} test)"
+            : $"MNIST (real digits, {xTrain.shape[0]:N0} train / {xTest.shape[0]:N0} test)";
+        Console.WriteLine($"Data: {data}; device {Keras.Config.Device}.");
 
         var model = new Sequential(
+        [
             new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", inputShape: [28, 28, 1]),
             new MaxPooling2D(poolSize: 2),
             new Conv2D(16, kernelSize: 5, activation: "tanh"),
@@ -39,14 +43,15 @@ public static class LeNet5Example
             new Flatten(),
             new Dense(120, activation: "tanh"),
             new Dense(84, activation: "tanh"),
-            new Dense(10, activation: "softmax"));
+            new Dense(10, activation: "softmax"),
+        ], name: "lenet5");
         model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         if (o.Verbose > 0) model.Summary();
 
         var history = model.Fit(xTrain, yTrain, batchSize: o.BatchSize, epochs: o.Epochs, verbose: o.Verbose,
             validationData: (xTest, yTest));
         var scores = model.Evaluate(xTest, yTest, verbose: 0);
-        return ExampleOutputs.Finish(model, history, scores, o, "lenet5", "LeNet-5 on MNIST");
+        return ExampleOutputs.Finish(model, history, scores, o, "lenet5", data);
     }
 
     /// <summary>Random digit-shaped data (for --synthetic): uint8 images and int64 labels.</summary>
