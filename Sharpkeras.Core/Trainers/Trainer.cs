@@ -395,7 +395,7 @@ internal sealed class Trainer : IDisposable
             adapter = new TensorDataAdapter(x, batchSize ?? 32, false);
         }
         else adapter = new EnumerableDataAdapter(data!);
-        var cbs = new CallbackList((callbacks ?? []).ToList(), addProgbar: verbose != 0, model: model,
+        var cbs = new CallbackList((callbacks ?? []).ToList(), addProgbar: verbose != 0 && Keras.Distribution.Current?.IsChief != false /* distribution hook */, model: model,
             parameters: new Dictionary<string, object?> { ["steps"] = steps ?? (adapter.NumBatches is long nb ? (int)nb : null), ["verbose"] = verbose });
         using var iterator = new EpochIterator(adapter, null, model.Device);
         var outputs = new List<Tensor[]>();
