@@ -7,7 +7,8 @@ namespace Sharpkeras.Distribution;
 /// Collectives with NVIDIA NCCL for CUDA tensors (one process per GPU), on the default CUDA stream, written
 /// against the same <see cref="ICommunicator"/> as <see cref="MpiCommunicator"/>. MPI starts the processes and
 /// hands every rank NCCL's unique id; host tensors (shuffling state, counters) still travel over MPI. Needs
-/// <c>libnccl.so.2</c> on the library path. Each rank uses the GPU numbered by its local rank on the machine.
+/// <c>libnccl.so.2</c> on the library path (or <c>SHARPKERAS_NCCL_LIBRARY</c>). Each rank uses the GPU numbered by its
+/// local rank on the machine; call collectives from the thread that created the communicator.
 /// </summary>
 public sealed class NcclCommunicator : ICommunicator
 {
@@ -23,7 +24,7 @@ public sealed class NcclCommunicator : ICommunicator
     {
         if (!(timeoutSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(timeoutSeconds), timeoutSeconds, "timeoutSeconds must be positive.");
         if (!torch.cuda.is_available()) throw new InvalidOperationException("NcclCommunicator needs CUDA: torch.cuda.is_available() is false (use MpiCommunicator on CPUs).");
-        if (!NcclNative.IsAvailable()) throw new DistributedTrainingException("NcclCommunicator could not load libnccl.so.2: install NCCL 2 or add it to LD_LIBRARY_PATH.");
+        if (!NcclNative.IsAvailable()) throw new DistributedTrainingException("NcclCommunicator could not load libnccl.so.2: install NCCL 2, add it to LD_LIBRARY_PATH or set SHARPKERAS_NCCL_LIBRARY.");
         _ownsMpi = bootstrap is null;
         _mpi = bootstrap ?? new MpiCommunicator(timeoutSeconds);
         Device = new Device(DeviceType.CUDA, _mpi.LocalRank % Math.Max(1, (int)torch.cuda.device_count()));
@@ -37,8 +38,8 @@ public sealed class NcclCommunicator : ICommunicator
             idTensor.data<byte>().CopyTo(bytes, 0);
         }
         id = MemoryMarshal.Read<NcclNative.UniqueId>(bytes);
-        // NCCL uses the current CUDA device: make it this rank's by touching it first.
-        using (torch.zeros(1, device: Device)) { }
+        // NCCL creates the communicator on the thread's current CUDA device: make it this rank's GPU.
+        CudaDriver.SetCurrentDevice(Device.index);
         _watchdog = new CollectiveWatchdog(TimeSpan.FromSeconds(timeoutSeconds), _mpi.Rank, _mpi.Size);
         using (_watchdog.Enter("ncclCommInitRank"))
             Check(NcclNative.CommInitRank(out _comm, _mpi.Size, id, _mpi.Rank), "ncclCommInitRank");

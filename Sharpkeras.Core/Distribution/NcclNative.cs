@@ -2,11 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace Sharpkeras.Distribution;
 
-/// <summary>P/Invoke declarations of the NCCL 2 C API (<c>libnccl.so.2</c>) used by <see cref="NcclCommunicator"/>.</summary>
-internal static partial class NcclNative
+/// <summary>
+/// The NCCL 2 C API used by <see cref="NcclCommunicator"/>, bound at run time from <c>libnccl.so.2</c> (or the file named
+/// by <c>SHARPKERAS_NCCL_LIBRARY</c>) through function pointers, so that nothing is loaded on machines without NCCL.
+/// </summary>
+internal static class NcclNative
 {
-    private const string Library = "nccl";
-
     public const int UniqueIdBytes = 128;
     public const int Uint8 = 1, Float32 = 7, Float64 = 8; // ncclDataType_t
     public const int Sum = 0;                             // ncclRedOp_t
@@ -18,35 +19,66 @@ internal static partial class NcclNative
         private readonly long _first;
     }
 
-    [DllImport(Library, EntryPoint = "ncclGetUniqueId")]
-    public static extern int GetUniqueId(out UniqueId id);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate int GetUniqueIdFn(out UniqueId id);
 
-    [DllImport(Library, EntryPoint = "ncclCommInitRank")]
-    public static extern int CommInitRank(out IntPtr comm, int nranks, UniqueId id, int rank);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate int CommInitRankFn(out IntPtr comm, int nranks, UniqueId id, int rank);
 
-    [DllImport(Library, EntryPoint = "ncclAllReduce")]
-    public static extern int AllReduce(IntPtr sendbuff, IntPtr recvbuff, nuint count, int datatype, int op, IntPtr comm, IntPtr stream);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate int AllReduceFn(IntPtr sendbuff, IntPtr recvbuff, nuint count, int datatype, int op, IntPtr comm, IntPtr stream);
 
-    [DllImport(Library, EntryPoint = "ncclBroadcast")]
-    public static extern int Broadcast(IntPtr sendbuff, IntPtr recvbuff, nuint count, int datatype, int root, IntPtr comm, IntPtr stream);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate int BroadcastFn(IntPtr sendbuff, IntPtr recvbuff, nuint count, int datatype, int root, IntPtr comm, IntPtr stream);
 
-    [DllImport(Library, EntryPoint = "ncclCommDestroy")]
-    public static extern int CommDestroy(IntPtr comm);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate int CommDestroyFn(IntPtr comm);
 
-    [DllImport(Library, EntryPoint = "ncclGetErrorString")]
-    public static extern IntPtr GetErrorString(int result);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate IntPtr GetErrorStringFn(int result);
+
+    private static readonly Lazy<IntPtr> Handle = new(Load);
+
+    private static IntPtr Load()
+    {
+        var custom = Environment.GetEnvironmentVariable("SHARPKERAS_NCCL_LIBRARY");
+        var names = string.IsNullOrEmpty(custom) ? new[] { "libnccl.so.2", "libnccl.so" } : new[] { custom };
+        foreach (var name in names)
+            if (NativeLibrary.TryLoad(name, out var h)) return h;
+        return IntPtr.Zero;
+    }
 
     /// <summary>Whether libnccl can be loaded here.</summary>
-    public static bool IsAvailable()
+    public static bool IsAvailable() => Handle.Value != IntPtr.Zero;
+
+    private static T Function<T>(string name) where T : Delegate
     {
-        foreach (var name in new[] { "libnccl.so.2", "libnccl.so", "nccl" })
-            if (NativeLibrary.TryLoad(name, typeof(NcclNative).Assembly, null, out var h)) { NativeLibrary.Free(h); return true; }
-        return false;
+        if (Handle.Value == IntPtr.Zero) throw new DistributedTrainingException("libnccl.so.2 could not be loaded: install NCCL 2 or set SHARPKERAS_NCCL_LIBRARY.");
+        return Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(Handle.Value, name));
     }
+
+    private static readonly Lazy<GetUniqueIdFn> GetUniqueIdPtr = new(() => Function<GetUniqueIdFn>("ncclGetUniqueId"));
+    private static readonly Lazy<CommInitRankFn> CommInitRankPtr = new(() => Function<CommInitRankFn>("ncclCommInitRank"));
+    private static readonly Lazy<AllReduceFn> AllReducePtr = new(() => Function<AllReduceFn>("ncclAllReduce"));
+    private static readonly Lazy<BroadcastFn> BroadcastPtr = new(() => Function<BroadcastFn>("ncclBroadcast"));
+    private static readonly Lazy<CommDestroyFn> CommDestroyPtr = new(() => Function<CommDestroyFn>("ncclCommDestroy"));
+    private static readonly Lazy<GetErrorStringFn> GetErrorStringPtr = new(() => Function<GetErrorStringFn>("ncclGetErrorString"));
+
+    public static int GetUniqueId(out UniqueId id) => GetUniqueIdPtr.Value(out id);
+
+    public static int CommInitRank(out IntPtr comm, int nranks, UniqueId id, int rank) => CommInitRankPtr.Value(out comm, nranks, id, rank);
+
+    public static int AllReduce(IntPtr sendbuff, IntPtr recvbuff, nuint count, int datatype, int op, IntPtr comm, IntPtr stream) =>
+        AllReducePtr.Value(sendbuff, recvbuff, count, datatype, op, comm, stream);
+
+    public static int Broadcast(IntPtr sendbuff, IntPtr recvbuff, nuint count, int datatype, int root, IntPtr comm, IntPtr stream) =>
+        BroadcastPtr.Value(sendbuff, recvbuff, count, datatype, root, comm, stream);
+
+    public static int CommDestroy(IntPtr comm) => CommDestroyPtr.Value(comm);
 
     public static string ErrorString(int result)
     {
-        try { return Marshal.PtrToStringAnsi(GetErrorString(result)) ?? $"error {result}"; }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return $"error {result}"; }
+        try { return Marshal.PtrToStringAnsi(GetErrorStringPtr.Value(result)) ?? $"error {result}"; }
+        catch (Exception e) when (e is DistributedTrainingException or EntryPointNotFoundException) { return $"error {result}"; }
     }
 }

@@ -179,7 +179,7 @@ internal sealed class Trainer
         using var iterator = x != null
             ? new EpochIterator(new TensorDataAdapter(x, batchSize ?? 32, false), null, _model.Device)
             : EpochIterator.ForEnumerable(_model, data!, null);
-        var cbs = new CallbackList(callbacks, addProgbar: verbose != 0, model: _model,
+        var cbs = new CallbackList(callbacks, addProgbar: verbose != 0 && Keras.Distribution.Current?.IsChief != false, model: _model,
             parameters: new Dictionary<string, object?> { ["steps"] = steps ?? iterator.Steps, ["verbose"] = verbose });
         var outputs = new List<Tensor[]>();
         cbs.OnPredictBegin(new Dictionary<string, double>());

@@ -75,6 +75,30 @@ public class DataParallelMpiTests
     }
 
     [Test]
+    public void FitOnADatasetMatchesOneProcessWithAutoShardingAndWithDatasetShard()
+    {
+        // The same seeded, shuffled Dataset: batched by 64 in one process; on 2 ranks either batched by 64 and split
+        // by DataParallel, or Shard(2, rank) per rank batched by 32 with autoShardDataset: false.
+        var (rc, output) = MpiJobRunner.Run(0, "train", Path.Combine(_dir, "ds-plain"), "--plain", "--data", "dataset");
+        Assert.That(rc, Is.EqualTo(0), output);
+        var plain = MpiJobRunner.ReadResult(Path.Combine(_dir, "ds-plain", "result-rank0.txt"));
+        foreach (var data in new[] { "dataset", "shard" })
+        {
+            var dir = Path.Combine(_dir, "ds-" + data);
+            (rc, output) = MpiJobRunner.Run(2, "train", dir, "--data", data);
+            Assert.That(rc, Is.EqualTo(0), output);
+            var r0 = MpiJobRunner.ReadResult(Path.Combine(dir, "result-rank0.txt"));
+            var r1 = MpiJobRunner.ReadResult(Path.Combine(dir, "result-rank1.txt"));
+            foreach (var k in plain.Keys.Where(k => !k.StartsWith("world", StringComparison.Ordinal)))
+            {
+                Assert.That(r1[k], Is.EqualTo(r0[k]), $"{data}: {k} differs between the ranks");
+                for (int i = 0; i < plain[k].Length; i++)
+                    Assert.That(r0[k][i], Is.EqualTo(plain[k][i]).Within(1e-5), $"{data}: {k}[{i}]");
+            }
+        }
+    }
+
+    [Test]
     public void OnlyRankZeroWritesCallbackFiles()
     {
         var chief = Path.Combine(_dir, "two", "callbacks-rank0");

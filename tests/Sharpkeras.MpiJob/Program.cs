@@ -10,6 +10,8 @@ using static TorchSharp.torch;
 // Usage: Sharpkeras.MpiJob <mode> <outDir> [options]
 //   train  : trains a small classifier (global batch 64) and writes result-rank{r}.txt (weights and History)
 //            and the callbacks' files under callbacks-rank{r}/; --plain trains in one process without DataParallel.
+//            --data tensors (default): Fit(x, y); dataset: Fit on a seeded shuffled Dataset batched by 64;
+//            shard: DataParallel(autoShardDataset: false) and each rank's Dataset.Shard(worldSize, rank) batched by 64/worldSize.
 //   die    : like train, but rank 1 kills itself (SIGKILL) during the second epoch.
 //   hang   : like train, but rank 1 stops answering during the second epoch; the others' timeout is 15 s.
 //   bench  : samples/s of a compute-bound MLP (--samples, --epochs), one thread per process; rank 0 prints it.
@@ -26,21 +28,21 @@ if (!plain && mode == "bench")
 }
 else if (!plain)
 {
-    dp = new DataParallel(timeoutSeconds: mode == "hang" ? 15 : 300);
+    dp = new DataParallel(autoShardDataset: Arg(args, "--data", "tensors") != "shard", timeoutSeconds: mode == "hang" ? 15 : 300);
     Keras.Distribution.SetDistribution(dp); // the one line a user adds (or: using var dp = DataParallel.Start();)
 }
 try
 {
     int rank = dp?.Rank ?? 0;
     if (mode == "bench") return Bench(dp, args);
-    return Train(mode, outDir, rank, dp);
+    return Train(mode, outDir, rank, dp, Arg(args, "--data", "tensors"));
 }
 finally
 {
     dp?.Dispose();
 }
 
-static int Train(string mode, string outDir, int rank, DataParallel? dp)
+static int Train(string mode, string outDir, int rank, DataParallel? dp, string data)
 {
     // Rank 1 starts from a different seed on purpose: the chief's weights and data order must win.
     Keras.Config.Seed(rank == 0 ? 7 : 1234);
@@ -76,7 +78,17 @@ static int Train(string mode, string outDir, int rank, DataParallel? dp)
             else Thread.Sleep(Timeout.Infinite);
         }));
 
-    var history = model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 2, validationData: (xVal, yVal), callbacks: callbacks);
+    History history;
+    if (data == "tensors")
+        history = model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 2, validationData: (xVal, yVal), callbacks: callbacks);
+    else
+    {
+        int world = dp?.WorldSize ?? 1;
+        var ds = Sharpkeras.Data.Dataset.FromTensorSlices(x, y).Shuffle(256, seed: 3);
+        ds = data == "shard" ? ds.Shard(world, rank).Batch(64 / world) : ds.Batch(64);
+        var val = Sharpkeras.Data.Dataset.FromTensorSlices(xVal, yVal).Batch(64);
+        history = model.Fit(ds, epochs: 3, verbose: 2, validationData: val, callbacks: callbacks);
+    }
     var scores = model.Evaluate(xVal, yVal, batchSize: 64, verbose: 0);
 
     using var file = new StreamWriter(Path.Combine(outDir, $"result-rank{rank}.txt"));
