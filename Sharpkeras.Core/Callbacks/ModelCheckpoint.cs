@@ -38,14 +38,14 @@ public class ModelCheckpoint : Callback
         catch (FormatException e) { throw new ArgumentException($"Invalid filepath template \"{filepath}\": {e.Message}", nameof(filepath), e); }
         if (saveWeightsOnly)
         {
-            if (!filepath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            if (!filepath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) && !filepath.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException(
-                    $"When using saveWeightsOnly: true in ModelCheckpoint, the filepath provided must end in '.safetensors' (Sharpkeras weights format). Received: filepath={filepath}",
+                    $"When using saveWeightsOnly: true in ModelCheckpoint, the filepath provided must end in '.safetensors' (Sharpkeras weights format) or '.weights.h5' (Keras's). Received: filepath={filepath}",
                     nameof(filepath));
         }
-        else if (!filepath.EndsWith(".skeras", StringComparison.OrdinalIgnoreCase))
+        else if (!filepath.EndsWith(".skeras", StringComparison.OrdinalIgnoreCase) && !filepath.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException(
-                $"The filepath provided must end in '.skeras' (Sharpkeras model format). Received: filepath={filepath}", nameof(filepath));
+                $"The filepath provided must end in '.skeras' (Sharpkeras model format) or '.keras' (Keras's). Received: filepath={filepath}", nameof(filepath));
         switch (saveFreq)
         {
             case null or "epoch": break;

@@ -21,15 +21,16 @@ public partial class Model
     /// (weights, Keras layout) and <c>optimizer.safetensors</c> (optimizer state, once it has one). The write
     /// is atomic: an interrupted save never damages an existing file.
     /// </summary>
-    /// <param name="path">The file path; must end in ".skeras".</param>
+    /// <param name="path">The file path; must end in ".skeras", or ".keras" for Keras 3's own format.</param>
     /// <param name="overwrite">Whether to replace an existing file.</param>
     /// <exception cref="ArgumentException">The path is empty or lacks the ".skeras" extension.</exception>
     /// <exception cref="InvalidOperationException">A layer's config holds a value that cannot be saved.</exception>
     public void Save(string path, bool overwrite = true)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase)) { Saving.KerasFormat.KerasArchive.Write(this, AtomicFile.CheckTarget(path, overwrite, nameof(path))); return; }
         if (!path.EndsWith(".skeras", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Invalid filepath extension for saving: '{path}'. A whole model is saved to a '.skeras' file; use SaveWeights for a '.safetensors' weights file.", nameof(path));
+            throw new ArgumentException($"Invalid filepath extension for saving: '{path}'. A whole model is saved to a '.skeras' or '.keras' file; use SaveWeights for a '.safetensors' or '.weights.h5' weights file.", nameof(path));
         var full = AtomicFile.CheckTarget(path, overwrite, nameof(path));
         ModelArchive.Write(this, full);
     }
@@ -42,7 +43,7 @@ public partial class Model
     /// as it was and restores the optimizer state, so training continues exactly. No code from the file is
     /// ever run; the file is validated before the model is returned.
     /// </summary>
-    /// <param name="path">A ".skeras" file.</param>
+    /// <param name="path">A ".skeras" file, or a Keras 3 ".keras" file.</param>
     /// <param name="compile">Whether to compile the model with its saved compile config.</param>
     /// <param name="customObjects">Extra classes by class name or registered name.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -51,6 +52,7 @@ public partial class Model
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No model file at '{path}'.", path);
+        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase)) return Saving.KerasFormat.KerasArchive.Read(path, compile, customObjects);
         return ModelArchive.Read(path, compile, customObjects);
     }
 
@@ -59,11 +61,12 @@ public partial class Model
     /// <c>safetensors</c> can read: one tensor per weight, named by layer path ("conv2d_1/kernel"), in
     /// Keras's layout. The write is atomic.
     /// </summary>
-    /// <param name="path">The file path; must end in ".safetensors".</param>
+    /// <param name="path">The file path; must end in ".safetensors", or ".weights.h5" for Keras 3's HDF5 weights file.</param>
     /// <param name="overwrite">Whether to replace an existing file.</param>
     public void SaveWeights(string path, bool overwrite = true)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase)) { Saving.KerasFormat.KerasArchive.WriteWeights(this, AtomicFile.CheckTarget(path, overwrite, nameof(path))); return; }
         if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"The filename must end in '.safetensors' for SaveWeights; got '{path}'.", nameof(path));
         var full = AtomicFile.CheckTarget(path, overwrite, nameof(path));
@@ -78,7 +81,7 @@ public partial class Model
     /// were named differently (same weights in the same order). Everything is checked before any weight is
     /// assigned, so a failure leaves the model unchanged.
     /// </summary>
-    /// <param name="path">A ".safetensors" or ".skeras" file.</param>
+    /// <param name="path">A ".safetensors" or ".skeras" file, or Keras 3's ".weights.h5" or ".keras".</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is malformed.</exception>
     /// <exception cref="ArgumentException">The file's weights do not fit this model (names the weight, the expected and the found shape).</exception>
@@ -86,6 +89,7 @@ public partial class Model
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No weights file at '{path}'.", path);
+        if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase)) { Saving.KerasFormat.KerasArchive.ReadWeights(this, path); return; }
         using var scope = torch.NewDisposeScope();
         SafeTensorsFile file;
         if (path.EndsWith(".skeras", StringComparison.OrdinalIgnoreCase)) file = ModelArchive.ReadWeights(path);

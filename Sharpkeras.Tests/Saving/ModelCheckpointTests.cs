@@ -205,7 +205,7 @@ public class ModelCheckpointTests
     [Test]
     public void ConstructorValidatesArguments()
     {
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.keras")));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.h5")));
         Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.skeras"), saveWeightsOnly: true));
         Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.safetensors")));
         Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.skeras"), saveFreq: "batch"));

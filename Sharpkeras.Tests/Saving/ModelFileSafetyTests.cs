@@ -239,7 +239,7 @@ public class ModelFileSafetyTests
     public void SaveArgumentChecks()
     {
         var m = SmallSequential();
-        Assert.Throws<ArgumentException>(() => m.Save(Path.Combine(_dir, "m.keras")));
+        Assert.Throws<ArgumentException>(() => m.Save(Path.Combine(_dir, "m.h5")));
         Assert.Throws<IOException>(() => m.Save(_good, overwrite: false));
         Assert.Throws<DirectoryNotFoundException>(() => m.Save(Path.Combine(_dir, "missing", "m.skeras")));
         Directory.CreateDirectory(Path.Combine(_dir, "d.skeras"));

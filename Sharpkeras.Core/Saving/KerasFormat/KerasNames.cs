@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+
+namespace Sharpkeras.Saving.KerasFormat;
+
+/// <summary>
+/// Keras's names for Sharpkeras classes in a <c>.keras</c> file: the class name Keras uses (Sharpkeras's alias
+/// classes such as <c>MaxPool2D</c> are written under Keras's canonical name <c>MaxPooling2D</c>), the module
+/// Keras writes for built-in objects, and Keras's snake_case rule used to name weight groups.
+/// </summary>
+internal static partial class KerasNames
+{
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["MaxPool1D"] = "MaxPooling1D", ["MaxPool2D"] = "MaxPooling2D", ["MaxPool3D"] = "MaxPooling3D",
+        ["AvgPool1D"] = "AveragePooling1D", ["AvgPool2D"] = "AveragePooling2D", ["AvgPool3D"] = "AveragePooling3D",
+        ["GlobalMaxPool1D"] = "GlobalMaxPooling1D", ["GlobalMaxPool2D"] = "GlobalMaxPooling2D", ["GlobalMaxPool3D"] = "GlobalMaxPooling3D",
+        ["GlobalAvgPool1D"] = "GlobalAveragePooling1D", ["GlobalAvgPool2D"] = "GlobalAveragePooling2D", ["GlobalAvgPool3D"] = "GlobalAveragePooling3D",
+    };
+
+    /// <summary>The class name Keras writes for <paramref name="type"/>.</summary>
+    public static string ClassName(Type type) =>
+        TypeCatalog.IsBuiltIn(type) && Aliases.TryGetValue(type.Name, out var canonical) ? canonical : type.Name;
+
+    /// <summary>The canonical Keras class name for a class name found in a file or config (aliases resolved).</summary>
+    public static string Canonical(string className) => Aliases.TryGetValue(className, out var c) ? c : className;
+
+    /// <summary>
+    /// The module Keras writes for a built-in object of <paramref name="type"/> ("keras.layers", "keras.losses", …);
+    /// null for a class that is not a built-in Sharpkeras class (its .NET namespace is kept).
+    /// </summary>
+    public static string? Module(Type type)
+    {
+        if (!TypeCatalog.IsBuiltIn(type)) return null;
+        if (type == typeof(Sequential)) return "keras";
+        if (typeof(Model).IsAssignableFrom(type)) return "keras.src.models.functional";
+        if (typeof(Layer).IsAssignableFrom(type)) return "keras.layers";
+        if (typeof(Optimizers.Schedules.LearningRateSchedule).IsAssignableFrom(type)) return "keras.optimizers.schedules";
+        if (typeof(Optimizers.Optimizer).IsAssignableFrom(type)) return "keras.optimizers";
+        if (typeof(Losses.Loss).IsAssignableFrom(type)) return "keras.losses";
+        if (typeof(Metrics.Metric).IsAssignableFrom(type)) return "keras.metrics";
+        if (typeof(Initializers.Initializer).IsAssignableFrom(type)) return "keras.initializers";
+        if (typeof(Regularizers.Regularizer).IsAssignableFrom(type)) return "keras.regularizers";
+        if (typeof(Constraints.Constraint).IsAssignableFrom(type)) return "keras.constraints";
+        return null;
+    }
+
+    /// <summary>Keras's <c>naming.to_snake_case</c>: "Conv2D" → "conv2d", "BatchNormalization" → "batch_normalization", "LSTM" → "lstm".</summary>
+    public static string SnakeCase(string name)
+    {
+        name = NonWord().Replace(name, "");
+        name = CapWord().Replace(name, "$1_$2");
+        return LowerUpper().Replace(name, "$1_$2").ToLowerInvariant();
+    }
+
+    /// <summary>Keras's <c>_get_unique_name</c>: the first use keeps the name, later ones get "_1", "_2", ….</summary>
+    public static string Unique(string name, Dictionary<string, int> used)
+    {
+        if (used.TryGetValue(name, out int n))
+        {
+            used[name] = n + 1;
+            return $"{name}_{n + 1}";
+        }
+        used[name] = 0;
+        return name;
+    }
+
+    [GeneratedRegex(@"\W+")] private static partial Regex NonWord();
+    [GeneratedRegex("(.)([A-Z][a-z]+)")] private static partial Regex CapWord();
+    [GeneratedRegex("([a-z])([A-Z])")] private static partial Regex LowerUpper();
+}

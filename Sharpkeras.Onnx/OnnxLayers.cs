@@ -1,0 +1,224 @@
+using Sharpkeras.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Onnx;
+
+/// <summary>
+/// Converts one layer, in inference mode, to ONNX nodes (opset 17). Images stay channels_last as Keras users feed
+/// them: convolutions and pooling transpose to ONNX's channels_first and back around their operator. A layer that
+/// has no conversion here gets a <see cref="NotSupportedException"/> naming it.
+/// </summary>
+internal static class OnnxLayers
+{
+    public static string Describe(Layer layer) => $"Layer '{layer.Name}' ({layer.GetType().Name})";
+
+    /// <summary>The layer's weight <paramref name="name"/> in Keras's layout (CPU, float32).</summary>
+    public static Tensor Weight(Layer layer, string name) =>
+        (layer.OwnVariables.FirstOrDefault(v => v.Name == name)
+         ?? throw new InvalidOperationException($"{Describe(layer)} has no weight '{name}'; is it built?")).ToKerasLayout().to(ScalarType.Float32);
+
+    private static bool HasWeight(Layer layer, string name) => layer.OwnVariables.Any(v => v.Name == name);
+
+    /// <summary>Layers that are the identity at inference.</summary>
+    private static bool IsInferenceIdentity(Layer layer) => layer is Dropout or BaseSpatialDropout or GaussianNoise or ActivityRegularization
+        or Identity or RandomFlip or RandomTranslation or RandomRotation or RandomZoom or RandomContrast or RandomBrightness
+        || layer.GetType().Name is "GaussianDropout" or "AlphaDropout";
+
+    public static OnnxValue[] Convert(OnnxGraphBuilder g, Layer layer, OnnxValue[] ins, int?[][] outShapes)
+    {
+        string hint = layer.Name;
+        string desc = Describe(layer);
+        var x = ins[0];
+        bool masked = ins.Any(i => i.Mask != null);
+        OnnxValue Out(string name, bool keepMask = false) => new(name, outShapes[0], keepMask ? x.Mask : null);
+
+        if (IsInferenceIdentity(layer)) return [Out(g.Node("Identity", [x.Name], hint), keepMask: true)];
+
+        switch (layer)
+        {
+            case RecurrentLayer rnn:
+                return [OnnxRecurrent.Convert(g, rnn, x, outShapes[0])];
+            case GlobalAveragePooling1D gap1 when masked && gap1.DataFormat == "channels_last":
+                return [new OnnxValue(MaskedMean(g, x, hint, gap1.KeepDims), outShapes[0])];
+        }
+        if (masked && layer is not (Dense or Activation or ReLU or LeakyReLU or ELU or Softmax))
+            throw new NotSupportedException(
+                $"{desc} receives a Keras mask (from Embedding(maskZero: true)); the ONNX exporter applies masks only in recurrent layers and GlobalAveragePooling1D.");
+
+        switch (layer)
+        {
+            case Embedding emb:
+            {
+                var ids = g.Node("Cast", [x.Name], hint, ("to", (long)global::Onnx.TensorProto.Types.DataType.Int64));
+                var y = g.Node("Gather", [g.Const(Weight(emb, "embeddings"), hint + "/embeddings"), ids], hint, ("axis", 0L));
+                string? mask = emb.MaskZero ? g.Node("Not", [g.Node("Equal", [ids, g.Int64([0], hint + "/zero", [])], hint)], hint + "/mask") : null;
+                return [new OnnxValue(y, outShapes[0], mask)];
+            }
+            case Dense dense:
+            {
+                var y = g.Node("MatMul", [x.Name, g.Const(Weight(dense, "kernel"), hint + "/kernel")], hint);
+                if (dense.UseBias) y = g.Node("Add", [y, g.Const(Weight(dense, "bias"), hint + "/bias")], hint);
+                return [Out(OnnxActivations.Apply(g, dense.ActivationName, y, hint, desc), keepMask: true)];
+            }
+            case Activation act:
+                return [Out(OnnxActivations.Apply(g, act.ActivationName, x.Name, hint, desc), keepMask: true)];
+            case ReLU relu when relu.NegativeSlope == 0 && relu.Threshold == 0:
+            {
+                var y = g.Node("Relu", [x.Name], hint);
+                if (relu.MaxValue is double mv) y = g.Node("Min", [y, g.Scalar((float)mv, hint + "/max")], hint);
+                return [Out(y, keepMask: true)];
+            }
+            case LeakyReLU lr:
+                return [Out(g.Node("LeakyRelu", [x.Name], hint, ("alpha", (float)lr.NegativeSlope)), keepMask: true)];
+            case ELU elu:
+                return [Out(g.Node("Elu", [x.Name], hint, ("alpha", (float)elu.Alpha)), keepMask: true)];
+            case Softmax sm when sm.Axis.Length == 1:
+                return [Out(g.Node("Softmax", [x.Name], hint, ("axis", (long)sm.Axis[0])), keepMask: true)];
+            case PReLU prelu:
+                return [Out(g.Node("PRelu", [x.Name, g.Const(Weight(prelu, "alpha"), hint + "/alpha")], hint))];
+            case Rescaling rs:
+            {
+                var y = g.Node("Mul", [x.Name, g.Scalar((float)rs.Scale, hint + "/scale")], hint);
+                if (rs.Offset != 0) y = g.Node("Add", [y, g.Scalar((float)rs.Offset, hint + "/offset")], hint);
+                return [Out(y)];
+            }
+            case BaseConv conv:
+                return [Out(Conv(g, conv, x, hint, desc))];
+            case BasePooling pool:
+                return [Out(Pool(g, pool, x, hint, desc))];
+            case BaseGlobalPooling gp:
+            {
+                if (gp.DataFormat != "channels_last") throw new NotSupportedException($"{desc}: only channels_last is exported.");
+                var axes = Enumerable.Range(1, gp.Rank).Select(a => (long)a).ToArray();
+                string op = gp.GetType().Name.Contains("Max", StringComparison.Ordinal) ? "ReduceMax" : "ReduceMean";
+                return [Out(g.Node(op, [x.Name], hint, ("axes", axes), ("keepdims", gp.KeepDims ? 1L : 0L)))];
+            }
+            case BatchNormalization bn:
+                return [Out(BatchNorm(g, bn, x, hint))];
+            case LayerNormalization ln:
+                return [Out(LayerNorm(g, ln, x, hint, desc))];
+            case Flatten fl:
+                if (fl.DataFormat == "channels_first" && x.Shape.Length > 2)
+                    throw new NotSupportedException($"{desc}: Flatten with data_format channels_first is not exported.");
+                return [Out(g.Node("Flatten", [x.Name], hint, ("axis", 1L)))];
+            case Reshape rsh:
+                return [Out(g.Node("Reshape", [x.Name, g.Int64([0, .. rsh.TargetShape.Select(d => (long)d)], hint + "/shape")], hint))];
+            case Permute perm:
+                return [Out(g.Node("Transpose", [x.Name], hint, ("perm", new long[] { 0 }.Concat(perm.Dims.Select(d => (long)d)).ToArray())))];
+            case ZeroPadding2D zp when zp.DataFormat == "channels_last":
+            {
+                var p = zp.Padding;
+                var pads = g.Int64([0, p.Rows.Top, p.Cols.Left, 0, 0, p.Rows.Bottom, p.Cols.Right, 0], hint + "/pads");
+                return [Out(g.Node("Pad", [x.Name, pads], hint))];
+            }
+            case Concatenate cat:
+                return [Out(g.Node("Concat", ins.Select(i => i.Name), hint, ("axis", (long)cat.Axis)))];
+            case Add or Subtract or Multiply or Average or Maximum or Minimum:
+            {
+                if (layer is Subtract) return [Out(g.Node("Sub", [ins[0].Name, ins[1].Name], hint))];
+                string op = layer switch { Add => "Sum", Multiply => "Mul", Average => "Mean", Maximum => "Max", _ => "Min" };
+                if (op == "Mul")
+                {
+                    var acc = ins[0].Name;
+                    for (int i = 1; i < ins.Length; i++) acc = g.Node("Mul", [acc, ins[i].Name], hint);
+                    return [Out(acc)];
+                }
+                return [Out(g.Node(op, ins.Select(i => i.Name), hint))];
+            }
+        }
+        throw new NotSupportedException($"{desc} cannot be exported to ONNX: the exporter has no conversion for {layer.GetType().Name}.");
+    }
+
+    private static long[] ToChannelsFirst(int spatial) => [0, spatial + 1, .. Enumerable.Range(1, spatial).Select(i => (long)i)];
+    private static long[] ToChannelsLast(int spatial) => [0, .. Enumerable.Range(2, spatial).Select(i => (long)i), 1];
+
+    private static string Conv(OnnxGraphBuilder g, BaseConv conv, OnnxValue x, string hint, string desc)
+    {
+        int r = conv.Rank;
+        bool last = conv.DataFormat == "channels_last";
+        var kernel = Weight(conv, "kernel"); // (k..., in/groups, out)
+        var perm = new long[] { r + 1, r }.Concat(Enumerable.Range(0, r).Select(i => (long)i)).ToArray();
+        var w = g.Const(kernel.permute(perm).contiguous(), hint + "/kernel");
+        var input = last ? g.Node("Transpose", [x.Name], hint, ("perm", ToChannelsFirst(r))) : x.Name;
+        var attrs = new List<(string, object)>
+        {
+            ("kernel_shape", conv.KernelSize.Select(k => (long)k).ToArray()),
+            ("strides", conv.Strides.Select(s => (long)s).ToArray()),
+            ("dilations", conv.DilationRate.Select(d => (long)d).ToArray()),
+            ("group", (long)conv.Groups),
+        };
+        switch (conv.Padding)
+        {
+            case "valid": attrs.Add(("pads", new long[2 * r])); break;
+            case "same": attrs.Add(("auto_pad", "SAME_UPPER")); break;
+            case "causal":
+                attrs.Add(("pads", new long[] { conv.DilationRate[0] * (conv.KernelSize[0] - 1), 0 }));
+                break;
+            default: throw new NotSupportedException($"{desc}: padding '{conv.Padding}' is not exported.");
+        }
+        var inputs = new List<string> { input, w };
+        if (conv.UseBias) inputs.Add(g.Const(Weight(conv, "bias"), hint + "/bias"));
+        var y = g.Node("Conv", inputs, hint, attrs.ToArray());
+        if (last) y = g.Node("Transpose", [y], hint, ("perm", ToChannelsLast(r)));
+        return OnnxActivations.Apply(g, conv.ActivationName, y, hint, desc);
+    }
+
+    private static string Pool(OnnxGraphBuilder g, BasePooling pool, OnnxValue x, string hint, string desc)
+    {
+        int r = pool.Rank;
+        bool last = pool.DataFormat == "channels_last";
+        bool max = pool.GetType().Name.Contains("Max", StringComparison.Ordinal);
+        var input = last ? g.Node("Transpose", [x.Name], hint, ("perm", ToChannelsFirst(r))) : x.Name;
+        var attrs = new List<(string, object)>
+        {
+            ("kernel_shape", pool.PoolSize.Select(k => (long)k).ToArray()),
+            ("strides", pool.Strides.Select(s => (long)s).ToArray()),
+        };
+        if (pool.Padding == "same") attrs.Add(("auto_pad", "SAME_UPPER"));
+        else if (pool.Padding == "valid") attrs.Add(("pads", new long[2 * r]));
+        else throw new NotSupportedException($"{desc}: padding '{pool.Padding}' is not exported.");
+        if (!max) attrs.Add(("count_include_pad", 0L)); // Keras averages over the real values only
+        var y = g.Node(max ? "MaxPool" : "AveragePool", [input], hint, attrs.ToArray());
+        return last ? g.Node("Transpose", [y], hint, ("perm", ToChannelsLast(r))) : y;
+    }
+
+    /// <summary>Inference-mode batch normalization folded into one multiply and one add on the feature axis.</summary>
+    private static string BatchNorm(OnnxGraphBuilder g, BatchNormalization bn, OnnxValue x, string hint)
+    {
+        int rank = x.Shape.Length;
+        int axis = bn.Axis < 0 ? bn.Axis + rank : bn.Axis;
+        using var scope = torch.NewDisposeScope();
+        var mean = Weight(bn, "moving_mean").to(ScalarType.Float64);
+        var variance = Weight(bn, "moving_variance").to(ScalarType.Float64);
+        var gamma = bn.Scale ? Weight(bn, "gamma").to(ScalarType.Float64) : torch.ones_like(mean);
+        var beta = bn.Center ? Weight(bn, "beta").to(ScalarType.Float64) : torch.zeros_like(mean);
+        var scale = gamma / (variance + bn.Epsilon).sqrt();
+        var shift = beta - mean * scale;
+        long[] bshape = [mean.shape[0], .. Enumerable.Repeat(1L, rank - 1 - axis)];
+        var s = g.Const(scale.reshape(bshape), hint + "/scale");
+        var b = g.Const(shift.reshape(bshape), hint + "/shift");
+        return g.Node("Add", [g.Node("Mul", [x.Name, s], hint), b], hint);
+    }
+
+    private static string LayerNorm(OnnxGraphBuilder g, LayerNormalization ln, OnnxValue x, string hint, string desc)
+    {
+        int rank = x.Shape.Length;
+        var axes = ln.Axis.Select(a => a < 0 ? a + rank : a).OrderBy(a => a).ToArray();
+        if (axes.Length != 1 || axes[0] != rank - 1)
+            throw new NotSupportedException($"{desc}: only normalization over the last axis is exported.");
+        long features = x.Shape[^1] ?? throw new NotSupportedException($"{desc}: the feature dimension must be known.");
+        var gamma = ln.Scale ? g.Const(Weight(ln, "gamma"), hint + "/gamma") : g.Const(Enumerable.Repeat(1f, (int)features).ToArray(), [features], hint + "/gamma");
+        var beta = ln.Center ? g.Const(Weight(ln, "beta"), hint + "/beta") : g.Const(new float[features], [features], hint + "/beta");
+        return g.Node("LayerNormalization", [x.Name, gamma, beta], hint, ("axis", -1L), ("epsilon", (float)ln.Epsilon));
+    }
+
+    /// <summary>Keras's masked GlobalAveragePooling1D: the mean over the unmasked steps only.</summary>
+    private static string MaskedMean(OnnxGraphBuilder g, OnnxValue x, string hint, bool keepDims)
+    {
+        var m = g.Node("Unsqueeze", [g.Node("Cast", [x.Mask!], hint, ("to", (long)global::Onnx.TensorProto.Types.DataType.Float)), g.Int64([2], hint + "/axis")], hint);
+        var sum = g.Node("ReduceSum", [g.Node("Mul", [x.Name, m], hint), g.Int64([1], hint + "/steps")], hint, ("keepdims", keepDims ? 1L : 0L));
+        var count = g.Node("ReduceSum", [m, g.Int64([1], hint + "/steps_count")], hint, ("keepdims", keepDims ? 1L : 0L));
+        return g.Node("Div", [sum, count], hint);
+    }
+}
