@@ -37,10 +37,10 @@ public sealed class Bidirectional : Layer
         ArgumentNullException.ThrowIfNull(layer);
         if (layer is not RecurrentLayer recurrent)
             throw new ArgumentException(
-                $"Bidirectional '{Name}': layer must be a recurrent layer (SimpleRNN, LSTM or GRU); got '{layer.Name}' ({layer.GetType().Name}).", nameof(layer));
+                $"Bidirectional '{Name}': layer must be a recurrent layer (RNN, SimpleRNN, LSTM or GRU); got '{layer.Name}' ({layer.GetType().Name}).", nameof(layer));
         if (backwardLayer is not null and not RecurrentLayer)
             throw new ArgumentException(
-                $"Bidirectional '{Name}': backwardLayer must be a recurrent layer (SimpleRNN, LSTM or GRU); got '{backwardLayer.Name}' ({backwardLayer.GetType().Name}).",
+                $"Bidirectional '{Name}': backwardLayer must be a recurrent layer (RNN, SimpleRNN, LSTM or GRU); got '{backwardLayer.Name}' ({backwardLayer.GetType().Name}).",
                 nameof(backwardLayer));
         if (!MergeModes.Contains(mergeMode))
             throw new ArgumentException(
