@@ -24,8 +24,9 @@ namespace Sharpkeras.Layers;
 /// Masks (from <c>Embedding(maskZero: true)</c>, or passed to <c>Call</c>) follow Keras exactly: a masked
 /// step leaves the states unchanged and outputs the previous step's output (zeros before the first
 /// unmasked step), or zeros when <see cref="ZeroOutputForMask"/>. Any mask pattern is handled (post-padding,
-/// pre-padding, gaps). With a fused kernel, the unmasked steps of each row are gathered to its front and run
-/// through the packed kernel (<c>pack_padded_sequence</c>), then scattered back. As in Keras 3 (since 3.13.2),
+/// pre-padding, gaps). With a fused kernel a masked batch costs about as much as an unmasked one: the unmasked
+/// steps of each row are gathered to its front and the kernel runs over the whole length, carrying the states
+/// exactly through the trailing padding (see <c>RunFusedMasked</c>); no host synchronisation, no packing. As in Keras 3 (since 3.13.2),
 /// the outputs carry no mask onwards.
 /// </para>
 /// <para>
@@ -366,19 +367,49 @@ public abstract class RecurrentLayer : Layer
             var r = FusedRnnKernels.Run(kernel, x, hx, parameters, cell.FusedHasBiases);
             return (r[0], r[1..].Select(s => s.squeeze(0)).ToArray());
         }
-        long batch = x.shape[0], steps = x.shape[1];
+        return RunFusedMasked(cell, kernel, x, states0, hx, parameters, mask);
+    }
+
+    /// <summary>
+    /// A masked sequence through the fused kernel, with no host synchronisation and no packing: each row's unmasked
+    /// steps are gathered to its front (a stable sort; right-padded rows are unchanged), the remaining "padding" steps
+    /// get zero input and an extra input feature that saturates the gates so the kernel carries the states through
+    /// them exactly — LSTM: input gate σ(−∞)=0 and forget gate σ(+∞)=1, so c passes unchanged; GRU: update gate
+    /// σ(+∞)=1, so h passes unchanged (the saturated gates also pass no gradient). The final h is the output after
+    /// each row's last unmasked step (gathered), and the outputs are scattered back to Keras's masked-step values.
+    /// </summary>
+    private (Tensor sequence, Tensor[] states) RunFusedMasked(DropoutRNNCell cell, string kernel, Tensor x, Tensor[] states0, Tensor[] hx,
+        Tensor[] parameters, Tensor mask)
+    {
+        long batch = x.shape[0], steps = x.shape[1], features = x.shape[2];
         int units = cell.Units;
-        // Gather each row's unmasked steps to its front (stable sort puts valid steps first, in order).
         var order = mask.logical_not().to(ScalarType.Int32).sort(dim: 1, stable: true).Indices;
-        var compact = x.gather(1, order.unsqueeze(-1).expand(batch, steps, x.shape[2]));
         var lengths = mask.sum(1, type: ScalarType.Int64);
-        var lengthsCpu = lengths.cpu().clamp_min(1); // packing needs host lengths; empty rows are fixed below
-        var res = FusedRnnKernels.RunPacked(kernel, compact, lengthsCpu, hx, parameters, cell.FusedHasBiases);
+        var padding = torch.arange(steps, device: x.device).unsqueeze(0).ge(lengths.unsqueeze(1)); // (batch, steps): past each row's length
+        var compact = x.gather(1, order.unsqueeze(-1).expand(batch, steps, features));
+        compact = torch.where(padding.unsqueeze(-1), torch.zeros_like(compact), compact);
+        bool gated = kernel is "lstm" or "gru";
+        if (gated)
+        {
+            // Saturation large enough for any realistic pre-activation, small enough for float16 (exp(-1e4) is exactly 0).
+            const double Big = 1e4;
+            Tensor Fill(long n, double v) => torch.full([n], v, dtype: x.dtype, device: x.device);
+            var column = kernel == "lstm"
+                ? torch.cat([Fill(units, -Big), Fill(units, Big), Fill(2L * units, 0)])   // gates i, f, g, o: input → 0, forget → 1
+                : torch.cat([Fill(units, 0), Fill(units, Big), Fill(units, 0)]);          // torch GRU order r, z, n: update → 1
+            column = column.unsqueeze(1);
+            parameters = [torch.cat([parameters[0], column], 1), .. parameters[1..]];
+            compact = torch.cat([compact, padding.unsqueeze(-1).to(x.dtype)], -1);
+        }
+        var res = FusedRnnKernels.Run(kernel, compact, hx, parameters, cell.FusedHasBiases);
+        var outputs = res[0];
         var hasAny = lengths.gt(0).unsqueeze(1);
-        var states = res[1..].Select((s, i) => torch.where(hasAny, s.squeeze(0), states0[i])).ToArray();
+        var last = outputs.gather(1, (lengths - 1).clamp_min(0).view(batch, 1, 1).expand(batch, 1, units)).squeeze(1);
+        var h = torch.where(hasAny, last, states0[0]);
+        Tensor[] states = kernel == "lstm" ? [h, res[2].squeeze(0)] : [h];
         // Output at step t = output after the last unmasked step at or before t (zeros if none yet).
         var position = mask.cumsum(1, ScalarType.Int64).sub(1);
-        var sequence = res[0].gather(1, position.clamp_min(0).unsqueeze(-1).expand(batch, steps, units));
+        var sequence = outputs.gather(1, position.clamp_min(0).unsqueeze(-1).expand(batch, steps, units));
         var keep = position.ge(0);
         if (ZeroOutputForMask) keep = keep.logical_and(mask);
         sequence = torch.where(keep.unsqueeze(-1), sequence, torch.zeros_like(sequence));

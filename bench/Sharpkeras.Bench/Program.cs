@@ -64,6 +64,31 @@ if (opts.Models.Contains("imdb"))
 }
 Say("");
 
+if (opts.Models.Contains("imdbmask"))
+{
+    // Embedding(maskZero) → LSTM(64) → Dense on zero-padded sequences (lengths 20..100), against the same model and
+    // data without the mask: what masking costs. Right padding (Keras pad_sequences(padding="post")) and left padding
+    // (its default "pre").
+    Say("| masked LSTM (IMDB model, synthetic len ≤ 100) | padding | unmasked s/epoch | masked s/epoch | ratio (≤ 1.30 is the target) |");
+    Say("|---|---|---|---|---|");
+    foreach (var pre in new[] { false, true })
+    {
+        Keras.Config.Seed(opts.Seed);
+        int n = opts.ImdbSamples;
+        var ids = torch.randint(1, 10000, [n, 100], dtype: ScalarType.Int64);
+        var lengths = torch.randint(20, 101, [n, 1], dtype: ScalarType.Int64);
+        var t = torch.arange(100, dtype: ScalarType.Int64).unsqueeze(0);
+        var valid = pre ? t.ge(100 - lengths) : t.lt(lengths);
+        var xs = torch.where(valid, ids, torch.zeros_like(ids)).to(device);
+        var ys = torch.randint(0, 2, [n, 1], dtype: ScalarType.Int64).to(ScalarType.Float32).to(device);
+        var (a, b) = Ab(opts,
+            () => Cases.SharpkerasEpochs(Cases.ImdbLstm(maskZero: false), xs, ys, 64, opts.Epochs, "binary_crossentropy", opts.Seed),
+            () => Cases.SharpkerasEpochs(Cases.ImdbLstm(maskZero: true), xs, ys, 64, opts.Epochs, "binary_crossentropy", opts.Seed));
+        Say($"| {n} sequences | {(pre ? "left (pre)" : "right (post)")} | {Med(a):F3} | {Med(b):F3} | {Med(b) / Med(a):F2} |");
+    }
+    Say("");
+}
+
 if (opts.Models.Contains("lenet"))
 {
     var ((x, y), _) = Mnist.LoadData();
@@ -136,7 +161,7 @@ internal sealed class BenchOptions
     public int Seed { get; set; } = 1;
     public int CifarSamples { get; set; } = 2048;
     public int ImdbSamples { get; set; } = 2048;
-    public HashSet<string> Models { get; set; } = ["lenet", "cifar", "imdb"];
+    public HashSet<string> Models { get; set; } = ["lenet", "cifar", "imdb", "imdbmask"];
     public string? Output { get; set; } = "bench/results.md";
 
     public static BenchOptions Parse(string[] args)
