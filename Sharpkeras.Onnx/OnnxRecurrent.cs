@@ -19,7 +19,7 @@ internal static class OnnxRecurrent
         if (rnn.ReturnState) throw new NotSupportedException($"{desc}: returnState is not exported to ONNX.");
         if (x.Shape.Length != 3 || x.Shape[1] is not int steps)
             throw new NotSupportedException($"{desc}: the number of time steps must be fixed to export (input shape {Engine.ShapeUtils.Format(x.Shape)}).");
-        int units = rnn.Units;
+        int units = rnn is DropoutRNN d ? d.Units : throw new NotSupportedException($"{desc} cannot be exported to ONNX: no conversion for {rnn.GetType().Name}.");
         var (activation, recurrentActivation, gates) = rnn switch
         {
             LSTM l => (l.ActivationName, l.RecurrentActivationName, 4),

@@ -10,6 +10,9 @@ public abstract class Constraint
     /// <summary>Returns the projected weight (given and returned in torch layout; pass axes accordingly).</summary>
     public abstract Tensor Call(Tensor w);
 
+    /// <summary>The arguments that rebuild this constraint (Keras's <c>get_config</c>).</summary>
+    public virtual Dictionary<string, object?> GetConfig() => new();
+
     /// <summary>Resolves "non_neg", "unit_norm", "max_norm", a Constraint, or null.</summary>
     public static Constraint? Get(object? identifier) => identifier switch
     {
@@ -42,6 +45,9 @@ public sealed class MaxNorm(double maxValue = 2.0, long[]? axis = null) : Constr
         var desired = norms.clamp(0, maxValue);
         return w * (desired / (norms + Keras.Config.Epsilon));
     }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig() => new() { ["max_value"] = maxValue, ["axis"] = _axis };
 }
 
 /// <summary>Scales weights so each column has unit norm.</summary>
@@ -51,4 +57,7 @@ public sealed class UnitNorm(long[]? axis = null) : Constraint
 
     /// <inheritdoc />
     public override Tensor Call(Tensor w) => w / (w.square().sum(_axis, keepdim: true).sqrt() + Keras.Config.Epsilon);
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig() => new() { ["axis"] = _axis };
 }

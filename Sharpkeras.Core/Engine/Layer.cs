@@ -166,7 +166,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     public IReadOnlyList<KerasVariable> OwnVariables => _variables;
 
     /// <summary>The direct sub-layers tracked by this layer.</summary>
-    protected internal IReadOnlyList<Layer> SubLayers
+    public IReadOnlyList<Layer> SubLayers
     {
         get
         {

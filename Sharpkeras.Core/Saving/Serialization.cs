@@ -67,6 +67,28 @@ public static class Serialization
         lock (Gate) return ByName.TryGetValue(registeredName, out var t) ? t : null;
     }
 
+    /// <summary>
+    /// Makes a new layer of <paramref name="type"/> from a config dictionary (Keras's <c>Layer.from_config</c>), through
+    /// the same constructor matching as the model loader; the classes of <paramref name="customObjects"/> may appear
+    /// in nested configs. Used to copy a layer (e.g. <c>Bidirectional</c>'s backward layer).
+    /// </summary>
+    /// <param name="type">The layer's class.</param>
+    /// <param name="config">Its config, as <c>GetConfig</c> returns it.</param>
+    /// <param name="customObjects">Classes by name that nested configs may name, besides the registered ones.</param>
+    /// <exception cref="InvalidDataException">The config does not match a public constructor of the class.</exception>
+    public static Layer LayerFromConfig(Type type, Dictionary<string, object?> config, IReadOnlyDictionary<string, Type>? customObjects = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(config);
+        if (!typeof(Layer).IsAssignableFrom(type)) throw new ArgumentException($"{type.Name} is not a Layer.", nameof(type));
+        var ms = new MemoryStream();
+        string where = $"config of a {type.Name}";
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms)) ConfigWriter.WriteValue(w, config, where);
+        using var doc = System.Text.Json.JsonDocument.Parse(ms.ToArray());
+        var custom = new Dictionary<string, Type>(customObjects ?? new Dictionary<string, Type>(), StringComparer.Ordinal);
+        return (Layer)new ConfigReader(custom).Construct(type, doc.RootElement, where);
+    }
+
     /// <summary>Every registered class whose class name (the part after '&gt;') or type name is <paramref name="className"/>.</summary>
     internal static List<Type> FindByClassName(string className)
     {

@@ -12,6 +12,7 @@ public sealed class Dense : Layer
     private KerasVariable? _kernel;
     private KerasVariable? _bias;
     private readonly Func<Tensor, Tensor> _activation;
+    private readonly object? _activityRegularizerArg;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="units">Output dimension (&gt; 0).</param>
@@ -37,13 +38,10 @@ public sealed class Dense : Layer
         ActivationName = Activations.Validate(activation);
         _activation = Activations.Get(activation);
         UseBias = useBias;
-        KernelInitializer = Initializers.Initializer.Get(kernelInitializer ?? "glorot_uniform");
-        BiasInitializer = Initializers.Initializer.Get(biasInitializer ?? "zeros");
-        KernelRegularizer = Regularizers.Regularizer.Get(kernelRegularizer);
-        BiasRegularizer = Regularizers.Regularizer.Get(biasRegularizer);
-        ActivityRegularizer = Regularizers.Regularizer.Get(activityRegularizer);
-        KernelConstraint = Constraints.Constraint.Get(kernelConstraint);
-        BiasConstraint = Constraints.Constraint.Get(biasConstraint);
+        KernelSpec = new WeightSpec("kernel", kernelInitializer, kernelRegularizer, kernelConstraint, "glorot_uniform");
+        BiasSpec = new WeightSpec("bias", biasInitializer, biasRegularizer, biasConstraint, "zeros");
+        _activityRegularizerArg = activityRegularizer;
+        ActivityRegularizer = LayerArguments.Regularizer(activityRegularizer, nameof(activityRegularizer));
         SupportsMasking = true;
     }
 
@@ -61,23 +59,29 @@ public sealed class Dense : Layer
     public bool UseBias { get; }
 
     /// <summary>Kernel initializer.</summary>
-    public Initializers.Initializer KernelInitializer { get; }
+    public Initializers.Initializer KernelInitializer => KernelSpec.Initializer;
 
     /// <summary>Bias initializer.</summary>
-    public Initializers.Initializer BiasInitializer { get; }
+    public Initializers.Initializer BiasInitializer => BiasSpec.Initializer;
 
     /// <summary>Kernel regularizer.</summary>
-    public Regularizers.Regularizer? KernelRegularizer { get; }
+    public Regularizers.Regularizer? KernelRegularizer => KernelSpec.Regularizer;
 
     /// <summary>Bias regularizer.</summary>
-    public Regularizers.Regularizer? BiasRegularizer { get; }
+    public Regularizers.Regularizer? BiasRegularizer => BiasSpec.Regularizer;
 
 
     /// <summary>Kernel constraint.</summary>
-    public Constraints.Constraint? KernelConstraint { get; }
+    public Constraints.Constraint? KernelConstraint => KernelSpec.Constraint;
 
     /// <summary>Bias constraint.</summary>
-    public Constraints.Constraint? BiasConstraint { get; }
+    public Constraints.Constraint? BiasConstraint => BiasSpec.Constraint;
+
+    /// <summary>Initializer, regularizer and constraint of the kernel (written into the config).</summary>
+    public WeightSpec KernelSpec { get; }
+
+    /// <summary>Initializer, regularizer and constraint of the bias (written into the config).</summary>
+    public WeightSpec BiasSpec { get; }
 
     /// <summary>The kernel weight (after build).</summary>
     public KerasVariable Kernel => _kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
@@ -92,8 +96,8 @@ public sealed class Dense : Layer
             throw new ArgumentException($"Input of layer '{Name}' (Dense) must have rank >= 2 (batch, features); got shape {ShapeUtils.Format(inputShape)}.");
         if (inputShape[^1] is not int inputDim)
             throw new ArgumentException($"The last dimension of the input of layer '{Name}' (Dense) must be known; got shape {ShapeUtils.Format(inputShape)}.");
-        _kernel = AddWeight("kernel", [inputDim, Units], KernelInitializer, KernelRegularizer, constraint: KernelConstraint);
-        if (UseBias) _bias = AddWeight("bias", [Units], BiasInitializer, BiasRegularizer, constraint: BiasConstraint);
+        _kernel = KernelSpec.Add(this, "kernel", [inputDim, Units]);
+        if (UseBias) _bias = BiasSpec.Add(this, "bias", [Units]);
     }
 
     /// <inheritdoc />
@@ -130,8 +134,9 @@ public sealed class Dense : Layer
         c["units"] = Units;
         c["activation"] = ActivationName ?? "linear";
         c["use_bias"] = UseBias;
-        c["kernel_initializer"] = KernelInitializer.ClassName;
-        c["bias_initializer"] = BiasInitializer.ClassName;
+        KernelSpec.WriteConfig(c);
+        BiasSpec.WriteConfig(c);
+        c["activity_regularizer"] = LayerArguments.Describe(_activityRegularizerArg);
         return c;
     }
 }

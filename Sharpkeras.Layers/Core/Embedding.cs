@@ -25,8 +25,7 @@ namespace Sharpkeras.Layers;
 public sealed class Embedding : Layer
 {
     private KerasVariable? _embeddings;
-    private readonly object _embeddingsInitializerArg;
-    private readonly object? _embeddingsRegularizerArg, _embeddingsConstraintArg, _activityRegularizerArg;
+    private readonly object? _activityRegularizerArg;
     private Tensor? _initialWeights;
 
     /// <summary>Creates the layer (Keras's arguments and defaults).</summary>
@@ -51,12 +50,7 @@ public sealed class Embedding : Layer
             throw new ArgumentOutOfRangeException(nameof(outputDim), outputDim, $"Embedding '{Name}': outputDim must be a positive integer; got {outputDim}.");
         InputDim = inputDim;
         OutputDim = outputDim;
-        _embeddingsInitializerArg = embeddingsInitializer ?? "uniform";
-        EmbeddingsInitializer = LayerArguments.Initializer(_embeddingsInitializerArg, nameof(embeddingsInitializer));
-        _embeddingsRegularizerArg = embeddingsRegularizer;
-        EmbeddingsRegularizer = LayerArguments.Regularizer(embeddingsRegularizer, nameof(embeddingsRegularizer));
-        _embeddingsConstraintArg = embeddingsConstraint;
-        EmbeddingsConstraint = LayerArguments.Constraint(embeddingsConstraint, nameof(embeddingsConstraint));
+        EmbeddingsSpec = new WeightSpec("embeddings", embeddingsInitializer, embeddingsRegularizer, embeddingsConstraint, "uniform");
         _activityRegularizerArg = activityRegularizer;
         ActivityRegularizer = LayerArguments.Regularizer(activityRegularizer, nameof(activityRegularizer));
         MaskZero = maskZero;
@@ -81,13 +75,16 @@ public sealed class Embedding : Layer
     public bool MaskZero { get; }
 
     /// <summary>Initializer of <c>embeddings</c>.</summary>
-    public Initializers.Initializer EmbeddingsInitializer { get; }
+    public Initializers.Initializer EmbeddingsInitializer => EmbeddingsSpec.Initializer;
 
     /// <summary>Regularizer of <c>embeddings</c>.</summary>
-    public Regularizers.Regularizer? EmbeddingsRegularizer { get; }
+    public Regularizers.Regularizer? EmbeddingsRegularizer => EmbeddingsSpec.Regularizer;
 
     /// <summary>Constraint of <c>embeddings</c>.</summary>
-    public Constraints.Constraint? EmbeddingsConstraint { get; }
+    public Constraints.Constraint? EmbeddingsConstraint => EmbeddingsSpec.Constraint;
+
+    /// <summary>Initializer, regularizer and constraint of the embeddings matrix (written into the config).</summary>
+    public WeightSpec EmbeddingsSpec { get; }
 
 
     /// <summary>The embeddings matrix (inputDim, outputDim) (after build).</summary>
@@ -102,7 +99,7 @@ public sealed class Embedding : Layer
         ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Length < 1)
             throw new ArgumentException($"Input of layer '{Name}' (Embedding) must include the batch dimension; got shape {ShapeUtils.Format(inputShape)}.");
-        _embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer, EmbeddingsRegularizer, constraint: EmbeddingsConstraint);
+        _embeddings = EmbeddingsSpec.Add(this, "embeddings", [InputDim, OutputDim]);
         if (_initialWeights is not null)
         {
             _embeddings.Assign(_initialWeights);
@@ -163,10 +160,8 @@ public sealed class Embedding : Layer
         var c = base.GetConfig();
         c["input_dim"] = InputDim;
         c["output_dim"] = OutputDim;
-        c["embeddings_initializer"] = LayerArguments.Describe(_embeddingsInitializerArg);
-        c["embeddings_regularizer"] = LayerArguments.Describe(_embeddingsRegularizerArg);
+        EmbeddingsSpec.WriteConfig(c);
         c["activity_regularizer"] = LayerArguments.Describe(_activityRegularizerArg);
-        c["embeddings_constraint"] = LayerArguments.Describe(_embeddingsConstraintArg);
         c["mask_zero"] = MaskZero;
         return c;
     }

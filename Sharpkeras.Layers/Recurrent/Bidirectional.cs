@@ -37,10 +37,10 @@ public sealed class Bidirectional : Layer
         ArgumentNullException.ThrowIfNull(layer);
         if (layer is not RecurrentLayer recurrent)
             throw new ArgumentException(
-                $"Bidirectional '{Name}': layer must be a recurrent layer (SimpleRNN, LSTM or GRU); got '{layer.Name}' ({layer.GetType().Name}).", nameof(layer));
+                $"Bidirectional '{Name}': layer must be a recurrent layer (RNN, SimpleRNN, LSTM or GRU); got '{layer.Name}' ({layer.GetType().Name}).", nameof(layer));
         if (backwardLayer is not null and not RecurrentLayer)
             throw new ArgumentException(
-                $"Bidirectional '{Name}': backwardLayer must be a recurrent layer (SimpleRNN, LSTM or GRU); got '{backwardLayer.Name}' ({backwardLayer.GetType().Name}).",
+                $"Bidirectional '{Name}': backwardLayer must be a recurrent layer (RNN, SimpleRNN, LSTM or GRU); got '{backwardLayer.Name}' ({backwardLayer.GetType().Name}).",
                 nameof(backwardLayer));
         if (!MergeModes.Contains(mergeMode))
             throw new ArgumentException(
@@ -169,11 +169,18 @@ public sealed class Bidirectional : Layer
         return ReturnState ? [.. outputs, .. yf[1..], .. yb[1..]] : outputs;
     }
 
-    /// <summary>The output mask: none (Keras 3 Bidirectional does not propagate masks).</summary>
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => null;
+    /// <summary>The output mask (Keras's <c>Bidirectional.compute_mask</c>): the input's timestep mask on the sequence output(s) with <c>returnSequences</c>, none otherwise.</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <inheritdoc />
-    public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount) => new Tensor?[outputCount];
+    public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
+    {
+        var result = new Tensor?[outputCount];
+        if (!ReturnSequences) return result;
+        int sequences = MergeMode is null ? 2 : 1;
+        for (int i = 0; i < Math.Min(sequences, outputCount); i++) result[i] = masks?[0];
+        return result;
+    }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -11,9 +11,7 @@ namespace Sharpkeras.Layers;
 /// <remarks>
 /// Every function takes a batch-first sequence <c>x</c> (batch, time, features), the initial states (each
 /// (1, batch, units)), the flat torch-layout parameter list (w_ih, w_hh[, b_ih, b_hh]) and returns
-/// [outputs (batch, time, units), h_n[, c_n]]. The <c>_packed</c> variants take CPU int64 lengths (all ≥ 1,
-/// any order) and skip each row's steps past its length, as <c>pack_padded_sequence</c> does: the states
-/// returned are those after each row's last step and the outputs past a row's length are zero.
+/// [outputs (batch, time, units), h_n[, c_n]].
 /// </remarks>
 internal static class FusedRnnKernels
 {
@@ -22,54 +20,21 @@ def lstm(x: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool
     out, h, c = torch.lstm(x, states, params, has_biases, 1, 0.0, train, False, True)
     return [out, h, c]
 
-def lstm_packed(x: Tensor, lengths: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
-    sorted_len, order = torch.sort(lengths, descending=True)
-    order_d = order.to(x.device)
-    inv = torch.argsort(order_d)
-    data, batch_sizes = torch._pack_padded_sequence(x.index_select(0, order_d), sorted_len, True)
-    hx = [states[0].index_select(1, order_d), states[1].index_select(1, order_d)]
-    out, h, c = torch.lstm(data, batch_sizes, hx, params, has_biases, 1, 0.0, train, False)
-    padded, _ = torch._pad_packed_sequence(out, batch_sizes, True, 0.0, x.size(1))
-    return [padded.index_select(0, inv), h.index_select(1, inv), c.index_select(1, inv)]
 
 def gru(x: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
     out, h = torch.gru(x, states[0], params, has_biases, 1, 0.0, train, False, True)
     return [out, h]
 
-def gru_packed(x: Tensor, lengths: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
-    sorted_len, order = torch.sort(lengths, descending=True)
-    order_d = order.to(x.device)
-    inv = torch.argsort(order_d)
-    data, batch_sizes = torch._pack_padded_sequence(x.index_select(0, order_d), sorted_len, True)
-    out, h = torch.gru(data, batch_sizes, states[0].index_select(1, order_d), params, has_biases, 1, 0.0, train, False)
-    padded, _ = torch._pad_packed_sequence(out, batch_sizes, True, 0.0, x.size(1))
-    return [padded.index_select(0, inv), h.index_select(1, inv)]
 
 def rnn_tanh(x: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
     out, h = torch.rnn_tanh(x, states[0], params, has_biases, 1, 0.0, train, False, True)
     return [out, h]
 
-def rnn_tanh_packed(x: Tensor, lengths: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
-    sorted_len, order = torch.sort(lengths, descending=True)
-    order_d = order.to(x.device)
-    inv = torch.argsort(order_d)
-    data, batch_sizes = torch._pack_padded_sequence(x.index_select(0, order_d), sorted_len, True)
-    out, h = torch.rnn_tanh(data, batch_sizes, states[0].index_select(1, order_d), params, has_biases, 1, 0.0, train, False)
-    padded, _ = torch._pad_packed_sequence(out, batch_sizes, True, 0.0, x.size(1))
-    return [padded.index_select(0, inv), h.index_select(1, inv)]
 
 def rnn_relu(x: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
     out, h = torch.rnn_relu(x, states[0], params, has_biases, 1, 0.0, train, False, True)
     return [out, h]
 
-def rnn_relu_packed(x: Tensor, lengths: Tensor, states: List[Tensor], params: List[Tensor], has_biases: bool, train: bool) -> List[Tensor]:
-    sorted_len, order = torch.sort(lengths, descending=True)
-    order_d = order.to(x.device)
-    inv = torch.argsort(order_d)
-    data, batch_sizes = torch._pack_padded_sequence(x.index_select(0, order_d), sorted_len, True)
-    out, h = torch.rnn_relu(data, batch_sizes, states[0].index_select(1, order_d), params, has_biases, 1, 0.0, train, False)
-    padded, _ = torch._pad_packed_sequence(out, batch_sizes, True, 0.0, x.size(1))
-    return [padded.index_select(0, inv), h.index_select(1, inv)]
 ";
 
     private static readonly Lazy<jit.CompilationUnit> Unit = new(() => jit.compile(Script), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -93,8 +58,4 @@ def rnn_relu_packed(x: Tensor, lengths: Tensor, states: List[Tensor], params: Li
         foreach (var t in raw) t.Dispose();
         return result;
     }
-
-    /// <summary>Runs the kernel over the first <paramref name="lengthsCpu"/>[b] steps of each row b.</summary>
-    public static Tensor[] RunPacked(string kernel, Tensor x, Tensor lengthsCpu, Tensor[] states, Tensor[] parameters, bool hasBiases)
-        => (Tensor[])Unit.Value.invoke(kernel + "_packed", x, lengthsCpu, states, parameters, hasBiases, torch.is_grad_enabled());
 }

@@ -52,17 +52,7 @@ internal static class LayerArguments
     /// The JSON-friendly config value of an initializer, regularizer or constraint argument: the alias string
     /// when one was given, null for none, else Keras's serialized form {"class_name", "config"}.
     /// </summary>
-    public static object? Describe(object? given)
-    {
-        switch (given)
-        {
-            case null: return null;
-            case string s: return s;
-            case Initializer i: return new Dictionary<string, object?> { ["class_name"] = i.GetType().Name, ["config"] = i.GetConfig() };
-            case Regularizer r: return new Dictionary<string, object?> { ["class_name"] = r.GetType().Name, ["config"] = r.GetConfig() };
-            default: return new Dictionary<string, object?> { ["class_name"] = given.GetType().Name, ["config"] = new Dictionary<string, object?>() };
-        }
-    }
+    public static object? Describe(object? given) => WeightSpec.Describe(given);
 
     /// <summary>The config value of an activation: its alias, "linear" for none.</summary>
     public static string DescribeActivation(string? name) => name ?? "linear";

@@ -4,79 +4,71 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Layers;
 
 /// <summary>
-/// The shared machinery of Keras's recurrent layers (<see cref="SimpleRNN"/>, <see cref="LSTM"/>,
-/// <see cref="GRU"/>): what Keras's <c>keras.layers.RNN</c> base does for them — sequences
-/// (batch, timesteps, features) in, the last output or the whole sequence out, optional final states,
-/// initial states, masks, <c>goBackwards</c>, input and recurrent dropout.
+/// The machinery of Keras's <c>keras.layers.RNN</c>, shared by <see cref="RNN"/> and the layers built on it
+/// (<see cref="SimpleRNN"/>, <see cref="LSTM"/>, <see cref="GRU"/>): runs a <see cref="RNNCell"/> over sequences
+/// (batch, timesteps, features…), returning the last output or the whole sequence, optionally the final states;
+/// takes initial states, masks, <c>goBackwards</c>, <c>stateful</c>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Computation: libtorch's fused recurrent kernels (cuDNN on CUDA) run the whole sequence, fed with
-/// torch-layout weights derived on each call from the Keras-layout variables (so gradients reach them).
-/// They apply whenever the layer's configuration is one the kernels compute: LSTM and GRU with
-/// <c>activation: "tanh"</c> and <c>recurrentActivation: "sigmoid"</c> (GRU also <c>resetAfter: true</c>),
-/// SimpleRNN with "tanh" or "relu", and no recurrent dropout while training. Any other configuration runs
-/// Keras's generic per-timestep loop with the same cell equations (no host synchronisation inside it).
+/// Computation: for the built-in cells (<see cref="SimpleRNNCell"/>, <see cref="LSTMCell"/>, <see cref="GRUCell"/>)
+/// libtorch's fused recurrent kernels (cuDNN on CUDA) run the whole sequence, fed with torch-layout weights
+/// derived on each call from the Keras-layout variables (so gradients reach them). They apply whenever the
+/// cell's configuration is one the kernels compute: LSTM and GRU with <c>activation: "tanh"</c> and
+/// <c>recurrentActivation: "sigmoid"</c> (GRU also <c>resetAfter: true</c>), SimpleRNN with "tanh" or "relu",
+/// and no recurrent dropout while training. Otherwise — and for any other cell, including user cells and
+/// <see cref="StackedRNNCells"/> — Keras's per-timestep loop runs the cell's step (no host synchronisation
+/// inside it).
 /// </para>
 /// <para>
 /// Masks (from <c>Embedding(maskZero: true)</c>, or passed to <c>Call</c>) follow Keras exactly: a masked
 /// step leaves the states unchanged and outputs the previous step's output (zeros before the first
 /// unmasked step), or zeros when <see cref="ZeroOutputForMask"/>. Any mask pattern is handled (post-padding,
-/// pre-padding, gaps): the unmasked steps of each row are gathered to its front, run through the packed
-/// kernel (<c>pack_padded_sequence</c>), and scattered back. This reads the per-row lengths on the host once
-/// per call, as packing requires. As in Keras 3 (since 3.13.2), the outputs carry no mask onwards.
+/// pre-padding, gaps). With a fused kernel a masked batch costs about as much as an unmasked one: the unmasked
+/// steps of each row are gathered to its front and the kernel runs over the whole length, carrying the states
+/// exactly through the trailing padding (see <c>RunFusedMasked</c>); no host synchronisation, no packing. As in Keras 3 (since 3.13.2),
+/// the outputs carry no mask onwards.
 /// </para>
 /// <para>
-/// <c>stateful: true</c> is not supported (NotSupportedException). <c>unroll</c> is accepted for
-/// compatibility and does not change results (Keras unrolls only for speed).
+/// <c>stateful: true</c> keeps the final states of each batch as the initial states of the next (sample i of
+/// a batch continues sample i of the previous batch; every batch must have the same size) until
+/// <see cref="ResetStates"/>. The kept states are detached: gradients do not flow across batches.
+/// <c>unroll</c> is accepted for compatibility and does not change results (Keras unrolls only for speed).
 /// </para>
 /// </remarks>
 public abstract class RecurrentLayer : Layer
 {
-    private readonly Generator? _generator;
+    private readonly RNNCell _cell;
+    private Tensor[]? _states;
+    private int?[]? _stepShape;
 
-    /// <summary>Validates and stores the arguments every recurrent layer shares.</summary>
-    private protected RecurrentLayer(int units, double dropout, double recurrentDropout, int? seed, bool returnSequences,
-        bool returnState, bool goBackwards, bool stateful, bool unroll, bool zeroOutputForMask, object? activityRegularizer,
-        int?[]? inputShape, string? name)
+    /// <summary>Validates and stores the arguments of Keras's RNN.</summary>
+    private protected RecurrentLayer(RNNCell cell, bool returnSequences, bool returnState, bool goBackwards, bool stateful, bool unroll,
+        bool zeroOutputForMask, object? activityRegularizer, int?[]? inputShape, string? name)
         : base(name, inputShape: inputShape)
     {
-        string kind = GetType().Name;
-        if (units <= 0)
-            throw new ArgumentOutOfRangeException(nameof(units), units, $"{kind} '{Name}': units must be a positive integer; got {units}.");
-        if (!(dropout >= 0 && dropout < 1))
-            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{kind} '{Name}': dropout must be in [0, 1); got {dropout}.");
-        if (!(recurrentDropout >= 0 && recurrentDropout < 1))
-            throw new ArgumentOutOfRangeException(nameof(recurrentDropout), recurrentDropout,
-                $"{kind} '{Name}': recurrentDropout must be in [0, 1); got {recurrentDropout}.");
-        if (stateful)
-            throw new NotSupportedException(
-                $"{kind} '{Name}': stateful = true is not supported; pass the previous batch's final states as initial states instead ([x, h0(, c0)] with returnState: true).");
-        Units = units;
-        Dropout = dropout;
-        RecurrentDropout = recurrentDropout;
-        Seed = seed;
+        ArgumentNullException.ThrowIfNull(cell);
+        var sizes = cell.StateSize;
+        if (sizes is null || sizes.Length == 0 || sizes.Any(s => s <= 0))
+            throw new ArgumentException(
+                $"{GetType().Name} '{Name}': the cell '{cell.Name}' ({cell.GetType().Name}) must have at least one state and positive state sizes; " +
+                $"got StateSize [{(sizes is null ? "null" : string.Join(", ", sizes))}].", nameof(cell));
+        if (cell.OutputSize <= 0)
+            throw new ArgumentException(
+                $"{GetType().Name} '{Name}': the cell '{cell.Name}' ({cell.GetType().Name}) must have a positive OutputSize; got {cell.OutputSize}.", nameof(cell));
+        _cell = TrackLayer(cell);
         ReturnSequences = returnSequences;
         ReturnState = returnState;
         GoBackwards = goBackwards;
+        Stateful = stateful;
         Unroll = unroll;
         ZeroOutputForMask = zeroOutputForMask;
         ActivityRegularizerArgument = activityRegularizer;
         ActivityRegularizer = LayerArguments.Regularizer(activityRegularizer, nameof(activityRegularizer));
-        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
     }
 
-    /// <summary>Dimensionality of the output space (and of each state).</summary>
-    public int Units { get; }
-
-    /// <summary>Fraction of the input features dropped while training (one mask per sequence, as in Keras).</summary>
-    public double Dropout { get; }
-
-    /// <summary>Fraction of the recurrent state dropped while training (one mask per sequence).</summary>
-    public double RecurrentDropout { get; }
-
-    /// <summary>Seed of the dropout masks, if any.</summary>
-    public int? Seed { get; }
+    /// <summary>The cell run at every timestep.</summary>
+    public RNNCell Cell => _cell;
 
     /// <summary>Whether the whole output sequence is returned (else only the last output).</summary>
     public bool ReturnSequences { get; }
@@ -87,8 +79,8 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Whether the sequence is processed backwards (the returned sequence is then reversed too, as in Keras).</summary>
     public bool GoBackwards { get; }
 
-    /// <summary>Always false: stateful recurrent layers are not supported.</summary>
-    public bool Stateful => false;
+    /// <summary>Whether each batch starts from the previous batch's final states (see <see cref="ResetStates"/>).</summary>
+    public bool Stateful { get; }
 
     /// <summary>Keras's <c>unroll</c> flag, kept for configs; results do not depend on it.</summary>
     public bool Unroll { get; }
@@ -106,31 +98,25 @@ public abstract class RecurrentLayer : Layer
     public int InputDim { get; private set; }
 
     /// <summary>How many states the layer carries (LSTM: h and c; GRU and SimpleRNN: h).</summary>
-    public abstract int StateCount { get; }
+    public int StateCount => _cell.StateSize.Length;
 
-    /// <summary>How many gate blocks the kernels hold (LSTM 4, GRU 3, SimpleRNN 1): the dropout mask count of Keras's implementation 1.</summary>
-    private protected abstract int GateCount { get; }
+    /// <summary>The states kept between batches by a stateful layer (null before its first batch or when not stateful).</summary>
+    public IReadOnlyList<Tensor>? States => _states;
 
-    /// <summary>Creates the cell's weights for <paramref name="inputDim"/> input features.</summary>
-    private protected abstract void BuildCell(int inputDim);
-
-    /// <summary>The fused kernel that computes this configuration ("lstm", "gru", "rnn_tanh", "rnn_relu"), or null.</summary>
-    private protected abstract string? FusedKernel { get; }
-
-    /// <summary>The torch-layout parameters [w_ih, w_hh(, b_ih, b_hh)] built from the variables (inside autograd).</summary>
-    private protected abstract Tensor[] FusedParameters(ScalarType dtype, Device device);
-
-    /// <summary>Whether <see cref="FusedParameters"/> includes biases.</summary>
-    private protected abstract bool FusedHasBiases { get; }
-
-    /// <summary>The input projections of every step, (batch, time, GateCount·units), input dropout applied.</summary>
-    private protected abstract Tensor ProjectInputs(Tensor x, Tensor[]? dropoutMasks);
-
-    /// <summary>One step of the cell (Keras's cell <c>call</c>): the output and the new states.</summary>
-    private protected abstract (Tensor output, Tensor[] states) Step(Tensor projectedInput, Tensor[] states, Tensor[]? recurrentMasks);
-
-    /// <summary>A fresh layer with the same arguments but this name and direction (what Bidirectional builds).</summary>
-    internal abstract RecurrentLayer CloneWith(string name, bool goBackwards);
+    /// <summary>
+    /// Sets the kept states of a stateful layer back to zeros (Keras's <c>reset_states</c>): the next batch
+    /// starts new sequences. Does nothing before the first batch.
+    /// </summary>
+    public void ResetStates()
+    {
+        if (!Stateful)
+            throw new InvalidOperationException($"Layer '{Name}' ({GetType().Name}) is not stateful: ResetStates applies to layers created with stateful: true.");
+        if (_states is null) return;
+        var old = _states;
+        using (torch.no_grad())
+            _states = old.Select(s => torch.zeros_like(s).DetachFromDisposeScope()).ToArray();
+        foreach (var t in old) t.Dispose();
+    }
 
     // ------------------------------------------------------------------------------------------ build
 
@@ -139,8 +125,9 @@ public abstract class RecurrentLayer : Layer
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         CheckSequenceShape(inputShape);
-        InputDim = inputShape[2]!.Value;
-        BuildCell(InputDim);
+        InputDim = inputShape[^1]!.Value;
+        _stepShape = inputShape[2..];
+        _cell.EnsureBuilt([[inputShape[0], .. inputShape[2..]]]);
     }
 
     /// <summary>Builds from the sequence shape followed by the initial states' shapes ([x, h0(, c0)]).</summary>
@@ -151,12 +138,14 @@ public abstract class RecurrentLayer : Layer
         Build(inputShapes[0]);
     }
 
+    private bool BuiltInCell => _cell is DropoutRNNCell;
+
     private void CheckSequenceShape(int?[] shape)
     {
-        if (shape.Length != 3)
+        if (BuiltInCell ? shape.Length != 3 : shape.Length < 3)
             throw new ArgumentException(
-                $"Input of layer '{Name}' ({GetType().Name}) must have rank 3 (batch, timesteps, features); got shape {ShapeUtils.Format(shape)}.");
-        if (shape[2] is not int)
+                $"Input of layer '{Name}' ({GetType().Name}) must have rank {(BuiltInCell ? "3" : "3 or more")} (batch, timesteps, features); got shape {ShapeUtils.Format(shape)}.");
+        if (shape[^1] is not int)
             throw new ArgumentException(
                 $"The feature dimension of the input of layer '{Name}' ({GetType().Name}) must be known; got shape {ShapeUtils.Format(shape)}.");
     }
@@ -164,19 +153,25 @@ public abstract class RecurrentLayer : Layer
     private void CheckStateShapes(int?[][] shapes)
     {
         if (shapes.Length == 1) return;
-        if (shapes.Length != 1 + StateCount)
+        var sizes = _cell.StateSize;
+        if (shapes.Length != 1 + sizes.Length)
             throw new ArgumentException(
-                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {StateCount} initial state(s) [{StateNames}]; got {shapes.Length} inputs.");
+                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {sizes.Length} initial state(s) [{StateNames}]; got {shapes.Length} inputs.");
         for (int i = 1; i < shapes.Length; i++)
         {
             var s = shapes[i];
-            if (s.Length != 2 || s[1] is int u && u != Units)
+            if (s.Length != 2 || s[1] is int u && u != sizes[i - 1])
                 throw new ArgumentException(
-                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape (batch, {Units}); got {ShapeUtils.Format(s)}.");
+                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape (batch, {sizes[i - 1]}); got {ShapeUtils.Format(s)}.");
         }
     }
 
-    private string StateNames => StateCount == 2 ? "x, h0, c0" : "x, h0";
+    private string StateNames => _cell switch
+    {
+        LSTMCell => "x, h0, c0",
+        DropoutRNNCell => "x, h0",
+        _ => "x, " + string.Join(", ", Enumerable.Range(0, StateCount).Select(i => $"state{i}")),
+    };
 
     // ------------------------------------------------------------------------------------------ shapes
 
@@ -190,10 +185,11 @@ public abstract class RecurrentLayer : Layer
         CheckSequenceShape(inputShapes[0]);
         CheckStateShapes(inputShapes);
         var s = inputShapes[0];
-        int?[] output = ReturnSequences ? [s[0], s[1], Units] : [s[0], Units];
+        int units = _cell.OutputSize;
+        int?[] output = ReturnSequences ? [s[0], s[1], units] : [s[0], units];
         var list = new List<(int?[], ScalarType)> { (output, DType) };
         if (ReturnState)
-            for (int i = 0; i < StateCount; i++) list.Add(([s[0], Units], DType));
+            foreach (var size in _cell.StateSize) list.Add(([s[0], size], DType));
         return list.ToArray();
     }
 
@@ -203,21 +199,25 @@ public abstract class RecurrentLayer : Layer
     protected override void ValidateInputs(Tensor[] inputs)
     {
         var x = inputs[0];
-        if (x.dim() != 3 || x.shape[2] != InputDim)
+        var step = _stepShape!;
+        bool fits = x.dim() == 2 + step.Length;
+        for (int i = 0; fits && i < step.Length; i++) fits = step[i] is not int d || x.shape[2 + i] == d;
+        if (!fits)
             throw new ArgumentException(
-                $"Input of layer '{Name}' ({GetType().Name}) is incompatible: expected shape (None, None, {InputDim}), got {ShapeUtils.Format(x.shape)}.");
+                $"Input of layer '{Name}' ({GetType().Name}) is incompatible: expected shape {ShapeUtils.Format([null, null, .. step])}, got {ShapeUtils.Format(x.shape)}.");
         if (x.shape[1] == 0)
             throw new ArgumentException($"Input of layer '{Name}' ({GetType().Name}) has no timesteps: got shape {ShapeUtils.Format(x.shape)}.");
         if (inputs.Length == 1) return;
-        if (inputs.Length != 1 + StateCount)
+        var sizes = _cell.StateSize;
+        if (inputs.Length != 1 + sizes.Length)
             throw new ArgumentException(
-                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {StateCount} initial state(s) [{StateNames}]; got {inputs.Length} inputs.");
+                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {sizes.Length} initial state(s) [{StateNames}]; got {inputs.Length} inputs.");
         for (int i = 1; i < inputs.Length; i++)
         {
             var s = inputs[i];
-            if (s.dim() != 2 || s.shape[0] != x.shape[0] || s.shape[1] != Units)
+            if (s.dim() != 2 || s.shape[0] != x.shape[0] || s.shape[1] != sizes[i - 1])
                 throw new ArgumentException(
-                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape ({x.shape[0]}, {Units}); got {ShapeUtils.Format(s.shape)}.");
+                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape ({x.shape[0]}, {sizes[i - 1]}); got {ShapeUtils.Format(s.shape)}.");
         }
     }
 
@@ -231,8 +231,8 @@ public abstract class RecurrentLayer : Layer
     public override Tensor Call(Tensor[] inputs, bool training) => CallMulti(inputs, training, null)[0];
 
     /// <summary>
-    /// Runs the layer on [x] or [x, h0(, c0)] with the sequence's mask (masks[0], (batch, timesteps)):
-    /// returns [output] or, with <see cref="ReturnState"/>, [output, h(, c)].
+    /// Runs the layer on [x] or [x, initial states…] with the sequence's mask (masks[0], (batch, timesteps)):
+    /// returns [output] or, with <see cref="ReturnState"/>, [output, final states…].
     /// </summary>
     public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
     {
@@ -243,18 +243,61 @@ public abstract class RecurrentLayer : Layer
             throw new ArgumentException(
                 $"The mask given to layer '{Name}' ({GetType().Name}) must have shape ({x.shape[0]}, {x.shape[1]}) (batch, timesteps); got {ShapeUtils.Format(mask.shape)}.",
                 nameof(masks));
-        var initial = inputs.Length > 1 ? inputs[1..] : null;
+        var initial = inputs.Length > 1 ? inputs[1..] : Stateful ? KeptStates(x) : null;
         var (sequence, states) = Run(x, initial, mask, training);
+        if (Stateful) KeepStates(states);
         var output = ReturnSequences ? sequence : sequence[.., -1];
         Tensor[] outs = ReturnState ? [output, .. states] : [output];
         return outs;
     }
 
-    /// <summary>The output mask: none (Keras 3 recurrent layers do not propagate masks).</summary>
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => null;
+    /// <summary>The kept states of a stateful layer for this batch (zeros at first).</summary>
+    private Tensor[] KeptStates(Tensor x)
+    {
+        long batch = x.shape[0];
+        if (_states is null)
+        {
+            using (torch.no_grad())
+                _states = _cell.GetInitialState(batch, x.dtype, x.device).Select(s => s.detach().DetachFromDisposeScope()).ToArray();
+        }
+        else if (_states[0].shape[0] != batch)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({GetType().Name}) is stateful, so every batch must have the batch size of the first one ({_states[0].shape[0]}); " +
+                $"got {batch}. Use a fixed batch size (drop the last partial batch) or call ResetStates() after creating a new layer.");
+        else if (_states[0].device != x.device || _states[0].dtype != x.dtype)
+        {
+            var old = _states;
+            using (torch.no_grad())
+                _states = old.Select(s => s.to(x.dtype, x.device).DetachFromDisposeScope()).ToArray();
+            foreach (var t in old) t.Dispose();
+        }
+        return _states.Select(s => s.alias()).ToArray();
+    }
+
+    private void KeepStates(Tensor[] states)
+    {
+        var old = _states;
+        using (torch.no_grad())
+            _states = states.Select(s => s.detach().clone().DetachFromDisposeScope()).ToArray();
+        if (old is not null && !ReferenceEquals(old, states))
+            foreach (var t in old) t.Dispose();
+    }
+
+    /// <summary>
+    /// The output mask (Keras's <c>RNN.compute_mask</c>): with <c>returnSequences</c> the sequence keeps the input's
+    /// timestep mask, so a loss on every timestep skips the padding; the last output and the states have none.
+    /// (Keras 3 also marks RNN layers as not supporting masks, which drops it; Sharpkeras propagates it as tf.keras
+    /// did, so masked sequence-to-sequence losses work.)
+    /// </summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <inheritdoc />
-    public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount) => new Tensor?[outputCount];
+    public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
+    {
+        var result = new Tensor?[outputCount];
+        if (ReturnSequences && outputCount > 0) result[0] = masks?[0];
+        return result;
+    }
 
     /// <summary>
     /// The whole recurrence. Returns the output sequence in processing order (reversed when
@@ -262,40 +305,56 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     private (Tensor sequence, Tensor[] states) Run(Tensor x, Tensor[]? initial, Tensor? mask, bool training)
     {
-        long batch = x.shape[0], steps = x.shape[1];
-        var states0 = initial?.Select(s => s.to(x.dtype)).ToArray()
-                      ?? Enumerable.Range(0, StateCount).Select(_ => torch.zeros([batch, Units], dtype: x.dtype, device: x.device)).ToArray();
+        long batch = x.shape[0];
+        var states0 = initial?.Select(s => s.to(x.dtype)).ToArray() ?? _cell.GetInitialState(batch, x.dtype, x.device);
+        CheckCellStates(states0, batch, "GetInitialState");
         Tensor? m = mask?.to(ScalarType.Bool);
         if (GoBackwards)
         {
             x = x.flip(1);
             m = m?.flip(1);
         }
-        bool recurrentDropout = training && RecurrentDropout > 0;
-        string? kernel = recurrentDropout ? null : FusedKernel;
-        // Keras switches to its per-gate "implementation 1" (one mask per gate) whenever recurrent_dropout != 0.
-        int maskCount = RecurrentDropout > 0 ? GateCount : 1;
-        Tensor[]? inputMasks = training && Dropout > 0
-            ? Enumerable.Range(0, maskCount).Select(_ => DropoutMask(batch, x.shape[2], Dropout, x)).ToArray()
-            : null;
-        if (kernel is not null) return RunFused(kernel, x, states0, m, inputMasks);
+        _cell.ResetDropoutMasks();
+        if (_cell is not DropoutRNNCell cell)
+            return Loop(x.shape[1], states0, m, (t, s) =>
+            {
+                var r = _cell.Call(x[.., (int)t], s, training);
+                CheckCellStates(r.states, batch, "Call");
+                return r;
+            });
+        var inputMasks = cell.InputMasks(x.select(1, 0), training);
+        bool recurrentDropout = training && cell.RecurrentDropout > 0;
+        string? kernel = recurrentDropout ? null : cell.FusedKernel;
+        if (kernel is not null) return RunFused(cell, kernel, x, states0, m, inputMasks);
+        var recurrentMasks = cell.RecurrentMasks(states0[0], training);
+        var projected = cell.ProjectInputs(x, inputMasks);
+        return Loop(x.shape[1], states0, m, (t, s) => cell.Step(projected[.., (int)t], s, recurrentMasks));
+    }
 
-        Tensor[]? recurrentMasks = recurrentDropout
-            ? Enumerable.Range(0, maskCount).Select(_ => DropoutMask(batch, Units, RecurrentDropout, x)).ToArray()
-            : null;
-        var projected = ProjectInputs(x, inputMasks);
+    private void CheckCellStates(Tensor[] states, long batch, string what)
+    {
+        var sizes = _cell.StateSize;
+        if (states.Length != sizes.Length || states.Where((s, i) => s.dim() != 2 || s.shape[0] != batch || s.shape[1] != sizes[i]).Any())
+            throw new InvalidOperationException(
+                $"Cell '{_cell.Name}' ({_cell.GetType().Name}) of layer '{Name}': {what} gave states [{string.Join(", ", states.Select(s => ShapeUtils.Format(s.shape)))}]; " +
+                $"its StateSize [{string.Join(", ", sizes)}] asks for {sizes.Length} state(s) of shape (batch {batch}, size).");
+    }
+
+    /// <summary>Keras's per-timestep loop: masked steps keep the states and repeat the previous output (or zeros).</summary>
+    private (Tensor sequence, Tensor[] states) Loop(long steps, Tensor[] states0, Tensor? m, Func<long, Tensor[], (Tensor output, Tensor[] states)> step)
+    {
         var states = states0;
         var outputs = new Tensor[steps];
         Tensor? previous = null;
         for (long t = 0; t < steps; t++)
         {
-            var (o, next) = Step(projected[.., (int)t], states, recurrentMasks);
+            var (o, next) = step(t, states);
             if (m is not null)
             {
                 var mt = m[.., (int)t].unsqueeze(1);
                 previous ??= torch.zeros_like(o);
                 o = torch.where(mt, o, ZeroOutputForMask ? torch.zeros_like(o) : previous);
-                for (int i = 0; i < next.Length; i++) next[i] = torch.where(mt, next[i], states[i]);
+                next = next.Select((s, i) => torch.where(mt, s, states[i])).ToArray();
             }
             outputs[t] = o;
             previous = o;
@@ -304,93 +363,78 @@ public abstract class RecurrentLayer : Layer
         return (torch.stack(outputs, 1), states);
     }
 
-    private (Tensor sequence, Tensor[] states) RunFused(string kernel, Tensor x, Tensor[] states0, Tensor? mask, Tensor[]? inputMasks)
+    private (Tensor sequence, Tensor[] states) RunFused(DropoutRNNCell cell, string kernel, Tensor x, Tensor[] states0, Tensor? mask, Tensor[]? inputMasks)
     {
         if (inputMasks is not null) x = x * inputMasks[0].unsqueeze(1);
-        var parameters = FusedParameters(x.dtype, x.device);
+        var parameters = cell.FusedParameters(x.dtype, x.device);
         var hx = states0.Select(s => s.unsqueeze(0)).ToArray();
         if (mask is null)
         {
-            var r = FusedRnnKernels.Run(kernel, x, hx, parameters, FusedHasBiases);
+            var r = FusedRnnKernels.Run(kernel, x, hx, parameters, cell.FusedHasBiases);
             return (r[0], r[1..].Select(s => s.squeeze(0)).ToArray());
         }
-        long batch = x.shape[0], steps = x.shape[1];
-        // Gather each row's unmasked steps to its front (stable sort puts valid steps first, in order).
+        return RunFusedMasked(cell, kernel, x, states0, hx, parameters, mask);
+    }
+
+    /// <summary>
+    /// A masked sequence through the fused kernel, with no host synchronisation and no packing: each row's unmasked
+    /// steps are gathered to its front (a stable sort; right-padded rows are unchanged), the remaining "padding" steps
+    /// get zero input and an extra input feature that saturates the gates so the kernel carries the states through
+    /// them exactly — LSTM: input gate σ(−∞)=0 and forget gate σ(+∞)=1, so c passes unchanged; GRU: update gate
+    /// σ(+∞)=1, so h passes unchanged (the saturated gates also pass no gradient). The final h is the output after
+    /// each row's last unmasked step (gathered), and the outputs are scattered back to Keras's masked-step values.
+    /// </summary>
+    private (Tensor sequence, Tensor[] states) RunFusedMasked(DropoutRNNCell cell, string kernel, Tensor x, Tensor[] states0, Tensor[] hx,
+        Tensor[] parameters, Tensor mask)
+    {
+        long batch = x.shape[0], steps = x.shape[1], features = x.shape[2];
+        int units = cell.Units;
         var order = mask.logical_not().to(ScalarType.Int32).sort(dim: 1, stable: true).Indices;
-        var compact = x.gather(1, order.unsqueeze(-1).expand(batch, steps, x.shape[2]));
         var lengths = mask.sum(1, type: ScalarType.Int64);
-        var lengthsCpu = lengths.cpu().clamp_min(1); // packing needs host lengths; empty rows are fixed below
-        var res = FusedRnnKernels.RunPacked(kernel, compact, lengthsCpu, hx, parameters, FusedHasBiases);
+        var padding = torch.arange(steps, device: x.device).unsqueeze(0).ge(lengths.unsqueeze(1)); // (batch, steps): past each row's length
+        var compact = x.gather(1, order.unsqueeze(-1).expand(batch, steps, features));
+        compact = torch.where(padding.unsqueeze(-1), torch.zeros_like(compact), compact);
+        bool gated = kernel is "lstm" or "gru";
+        if (gated)
+        {
+            // Saturation large enough for any realistic pre-activation, small enough for float16 (exp(-1e4) is exactly 0).
+            const double Big = 1e4;
+            Tensor Fill(long n, double v) => torch.full([n], v, dtype: x.dtype, device: x.device);
+            var column = kernel == "lstm"
+                ? torch.cat([Fill(units, -Big), Fill(units, Big), Fill(2L * units, 0)])   // gates i, f, g, o: input → 0, forget → 1
+                : torch.cat([Fill(units, 0), Fill(units, Big), Fill(units, 0)]);          // torch GRU order r, z, n: update → 1
+            column = column.unsqueeze(1);
+            parameters = [torch.cat([parameters[0], column], 1), .. parameters[1..]];
+            compact = torch.cat([compact, padding.unsqueeze(-1).to(x.dtype)], -1);
+        }
+        var res = FusedRnnKernels.Run(kernel, compact, hx, parameters, cell.FusedHasBiases);
+        var outputs = res[0];
         var hasAny = lengths.gt(0).unsqueeze(1);
-        var states = res[1..].Select((s, i) => torch.where(hasAny, s.squeeze(0), states0[i])).ToArray();
+        var last = outputs.gather(1, (lengths - 1).clamp_min(0).view(batch, 1, 1).expand(batch, 1, units)).squeeze(1);
+        var h = torch.where(hasAny, last, states0[0]);
+        Tensor[] states = kernel == "lstm" ? [h, res[2].squeeze(0)] : [h];
         // Output at step t = output after the last unmasked step at or before t (zeros if none yet).
         var position = mask.cumsum(1, ScalarType.Int64).sub(1);
-        var sequence = res[0].gather(1, position.clamp_min(0).unsqueeze(-1).expand(batch, steps, Units));
+        var sequence = outputs.gather(1, position.clamp_min(0).unsqueeze(-1).expand(batch, steps, units));
         var keep = position.ge(0);
         if (ZeroOutputForMask) keep = keep.logical_and(mask);
         sequence = torch.where(keep.unsqueeze(-1), sequence, torch.zeros_like(sequence));
         return (sequence, states);
     }
 
-    private Tensor DropoutMask(long batch, long features, double rate, Tensor like)
+    // ------------------------------------------------------------------------------------------ copies and config
+
+    /// <summary>A fresh layer with the same arguments but this name and direction (what Bidirectional builds).</summary>
+    internal abstract RecurrentLayer CloneWith(string name, bool goBackwards);
+
+    /// <summary>Writes Keras's RNN arguments (not the cell) into <paramref name="c"/>.</summary>
+    private protected void WriteRnnConfig(Dictionary<string, object?> c)
     {
-        var u = _generator is null
-            ? torch.rand([batch, features], dtype: like.dtype, device: like.device)
-            : torch.rand([batch, features], generator: _generator, dtype: like.dtype).to(like.device);
-        return u.ge(rate).to(like.dtype).div_(1.0 - rate);
-    }
-
-    // ------------------------------------------------------------------------------------------ helpers for cells
-
-    /// <summary>x · kernel (+ bias) for all steps; with one mask per gate block, each block sees its own masked input.</summary>
-    private protected static Tensor Project(Tensor x, Tensor kernel, Tensor? bias, Tensor[]? masks, int blocks)
-    {
-        Tensor y;
-        if (masks is null) y = x.matmul(kernel);
-        else if (masks.Length == 1) y = (x * masks[0].unsqueeze(1)).matmul(kernel);
-        else
-        {
-            var parts = kernel.chunk(blocks, 1);
-            y = torch.cat(parts.Select((k, g) => (x * masks[g].unsqueeze(1)).matmul(k)).ToArray(), -1);
-        }
-        return bias is null ? y : y.add(bias);
-    }
-
-    /// <summary>h · recurrentKernel; with one mask per gate block, each block sees its own masked state.</summary>
-    private protected static Tensor ProjectState(Tensor h, Tensor recurrentKernel, Tensor[]? masks, int blocks)
-    {
-        if (masks is null) return h.matmul(recurrentKernel);
-        if (masks.Length == 1) return (h * masks[0]).matmul(recurrentKernel);
-        var parts = recurrentKernel.chunk(blocks, 1);
-        return torch.cat(parts.Select((k, g) => (h * masks[g]).matmul(k)).ToArray(), -1);
-    }
-
-    /// <summary>Keras layout (…, [z | r | h]) → torch GRU layout (…, [r | z | n]) along the last axis.</summary>
-    private protected static Tensor SwapFirstTwoBlocks(Tensor t, int units)
-    {
-        var a = t.narrow(-1, 0, units);
-        var b = t.narrow(-1, units, units);
-        var rest = t.narrow(-1, 2 * units, t.shape[^1] - 2 * units);
-        return torch.cat([b, a, rest], -1);
-    }
-
-    // ------------------------------------------------------------------------------------------ config
-
-    /// <inheritdoc />
-    public override Dictionary<string, object?> GetConfig()
-    {
-        var c = base.GetConfig();
-        c["units"] = Units;
-        c["activity_regularizer"] = LayerArguments.Describe(ActivityRegularizerArgument);
-        c["dropout"] = Dropout;
-        c["recurrent_dropout"] = RecurrentDropout;
-        c["seed"] = Seed;
         c["return_sequences"] = ReturnSequences;
         c["return_state"] = ReturnState;
         c["go_backwards"] = GoBackwards;
         c["stateful"] = Stateful;
         c["unroll"] = Unroll;
         c["zero_output_for_mask"] = ZeroOutputForMask;
-        return c;
     }
 }

@@ -100,8 +100,11 @@ public sealed class TimeDistributed : Layer
         return y.reshape([batch, time, .. y.shape[1..]]);
     }
 
-    /// <summary>The output mask: none (Keras 3 TimeDistributed does not propagate masks).</summary>
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => null;
+    /// <summary>
+    /// The output mask: the input's timestep mask, unchanged (each timestep's output exists exactly where its input
+    /// did), so losses and metrics downstream skip the padding as tf.keras's TimeDistributed arranged.
+    /// </summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => mask;
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

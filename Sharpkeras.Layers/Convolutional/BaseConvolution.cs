@@ -1,0 +1,224 @@
+using Sharpkeras.Engine;
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Layers;
+
+/// <summary>
+/// What every convolution layer shares — plain (<see cref="BaseConv"/>), transposed (<see cref="BaseConvTranspose"/>),
+/// depthwise (<see cref="BaseDepthwiseConv"/>) and separable (<see cref="BaseSeparableConv"/>): the spatial
+/// arguments (kernel size, strides, padding, data format, dilation rate), activation, bias and activity
+/// regularizer, the input checks, the channels_last ↔ channels_first views, the output shape, and the config.
+/// Each kind supplies only its small strategy: its kernels, its torch call, its output length and channels.
+/// </summary>
+/// <remarks>
+/// Kernels have Keras's shapes for <see cref="Layer.GetWeights"/>/<see cref="Layer.SetWeights"/> and are stored in
+/// torch's layout, so no weight is copied per call. A channels_last input is viewed as channels_first through a
+/// permutation (no copy: libtorch's kernels handle its channels_last memory strides) and the output is permuted back.
+/// "same" padding follows TF/Keras: output length ceil(n / stride), total padding
+/// max((out − 1)·stride + (k − 1)·dilation + 1 − n, 0), the odd cell at the end.
+/// </remarks>
+public abstract class BaseConvolution : Layer
+{
+    private KerasVariable? _bias;
+    private readonly Func<Tensor, Tensor> _activation;
+    private readonly long[] _toFirst;
+    private readonly long[] _toLast;
+
+    private protected BaseConvolution(int rank, IntTuple kernelSize, IntTuple? strides, string padding, bool allowCausal, string? dataFormat,
+        IntTuple? dilationRate, string? activation, bool useBias, object? biasInitializer, object? biasRegularizer,
+        object? biasConstraint, object? activityRegularizer, int?[]? inputShape, string? name)
+        : base(name, inputShape: inputShape)
+    {
+        string owner = Owner;
+        Rank = rank;
+        KernelSize = kernelSize.Expand(rank, nameof(kernelSize), owner);
+        Strides = (strides ?? 1).Expand(rank, nameof(strides), owner);
+        DilationRate = (dilationRate ?? 1).Expand(rank, nameof(dilationRate), owner);
+        if (Strides.Any(s => s > 1) && DilationRate.Any(d => d > 1))
+            throw new ArgumentException(
+                $"{owner}: strides > 1 cannot be combined with dilationRate > 1 (Keras); got strides {Fmt(Strides)} and dilationRate {Fmt(DilationRate)}.", nameof(dilationRate));
+        Padding = ConvUtils.Padding(padding, allowCausal, owner);
+        DataFormat = ConvUtils.DataFormat(dataFormat, owner);
+        ActivationName = Activations.Validate(activation);
+        _activation = Activations.Get(activation);
+        UseBias = useBias;
+        BiasSpec = new WeightSpec("bias", biasInitializer, biasRegularizer, biasConstraint, "zeros");
+        ActivityRegularizerArgument = activityRegularizer;
+        ActivityRegularizer = LayerArguments.Regularizer(activityRegularizer, nameof(activityRegularizer));
+        StridesLong = Strides.Select(s => (long)s).ToArray();
+        DilationLong = DilationRate.Select(d => (long)d).ToArray();
+        _toFirst = ConvUtils.ToChannelsFirst(rank);
+        _toLast = ConvUtils.ToChannelsLast(rank);
+    }
+
+    private protected string Owner => $"{GetType().Name} '{Name}'";
+
+    private protected static string Fmt(int[] v) => "(" + string.Join(", ", v) + ")";
+
+    /// <summary>The number of spatial dimensions (1, 2 or 3).</summary>
+    public int Rank { get; }
+
+    /// <summary>The kernel's spatial size, one value per dimension.</summary>
+    public int[] KernelSize { get; }
+
+    /// <summary>The strides, one value per dimension.</summary>
+    public int[] Strides { get; }
+
+    /// <summary>"valid", "same" or (Conv1D) "causal".</summary>
+    public string Padding { get; }
+
+    /// <summary>"channels_last" or "channels_first".</summary>
+    public string DataFormat { get; }
+
+    /// <summary>The dilation rate, one value per dimension.</summary>
+    public int[] DilationRate { get; }
+
+    /// <summary>Activation alias, or null.</summary>
+    public string? ActivationName { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Initializer, regularizer and constraint of the bias.</summary>
+    public WeightSpec BiasSpec { get; }
+
+    /// <summary>Bias initializer.</summary>
+    public Initializers.Initializer BiasInitializer => BiasSpec.Initializer;
+
+    /// <summary>Bias regularizer.</summary>
+    public Regularizers.Regularizer? BiasRegularizer => BiasSpec.Regularizer;
+
+    /// <summary>Bias constraint.</summary>
+    public Constraints.Constraint? BiasConstraint => BiasSpec.Constraint;
+
+
+    private object? ActivityRegularizerArgument { get; }
+
+    /// <summary>The bias weight (after build; null without bias).</summary>
+    public KerasVariable? Bias => _bias;
+
+    private protected long[] StridesLong { get; }
+
+    private protected long[] DilationLong { get; }
+
+    private bool ChannelsLast => DataFormat == "channels_last";
+
+    private int? InputChannels(int?[] shape) => ChannelsLast ? shape[^1] : shape[1];
+
+    private void CheckRank(int?[] inputShape)
+    {
+        if (inputShape.Length != Rank + 2)
+        {
+            string dims = Rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
+            string layout = ChannelsLast ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
+            throw new ArgumentException(
+                $"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ strategy
+
+    /// <summary>Checks the input channel count before the kernels are made (e.g. divisibility by groups).</summary>
+    private protected virtual void CheckInputChannels(int channels, int?[] inputShape)
+    {
+    }
+
+    /// <summary>Creates the kernels for <paramref name="channels"/> input channels.</summary>
+    private protected abstract void BuildKernels(int channels);
+
+    /// <summary>The input channel count the built kernels expect.</summary>
+    private protected abstract long ExpectedInputChannels { get; }
+
+    /// <summary>The number of output channels for <paramref name="inputChannels"/> input channels.</summary>
+    private protected abstract int? OutputChannels(int? inputChannels);
+
+    /// <summary>The output length of spatial dimension <paramref name="i"/> (default: a forward convolution's).</summary>
+    private protected virtual int? OutputLength(int? length, int i)
+        => ConvUtils.ConvOutputLength(length, KernelSize[i], Padding, Strides[i], DilationRate[i]);
+
+    /// <summary>What the "does not fit" error describes.</summary>
+    private protected virtual string KernelDescription => $"the kernel {Fmt(KernelSize)} (strides {Fmt(Strides)}, dilation rate {Fmt(DilationRate)})";
+
+    /// <summary>The convolution itself on a channels_first input, bias included.</summary>
+    private protected abstract Tensor Convolve(Tensor x);
+
+    /// <summary>Writes the kind's own arguments (filters, groups, its kernels' specs…) into the config.</summary>
+    private protected abstract void WriteConfig(Dictionary<string, object?> config);
+
+    /// <summary>A forward convolution of a channels_first input with torch-layout weight <paramref name="w"/> (the padding resolved).</summary>
+    private protected Tensor ForwardConv(Tensor x, Tensor w, Tensor? b, long groups)
+    {
+        var (symmetric, explicitPad) = ConvUtils.ResolvePadding(x.shape, KernelSize, Strides, DilationRate, Padding);
+        if (explicitPad != null) x = nn.functional.pad(x, explicitPad);
+        return ConvUtils.Conv(Rank, x, w, b, StridesLong, symmetric, DilationLong, groups);
+    }
+
+    // ------------------------------------------------------------------------------------------ layer
+
+    /// <inheritdoc />
+    public override void Build(int?[] inputShape)
+    {
+        CheckRank(inputShape);
+        if (InputChannels(inputShape) is not int channels)
+            throw new ArgumentException(
+                $"The channel dimension of the input of layer '{Name}' ({GetType().Name}) must be known; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
+        CheckInputChannels(channels, inputShape);
+        ComputeOutputShape(inputShape);
+        BuildKernels(channels);
+        if (UseBias) _bias = BiasSpec.Add(this, "bias", [OutputChannels(channels)!.Value]);
+    }
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        var x = ChannelsLast ? inputs.permute(_toFirst) : inputs;
+        var y = Convolve(x);
+        if (ChannelsLast) y = y.permute(_toLast);
+        y = _activation(y);
+        return y;
+    }
+
+    /// <inheritdoc />
+    protected override void ValidateInputs(Tensor[] inputs)
+    {
+        var shape = ShapeUtils.WithNullBatch(inputs[0].shape);
+        CheckRank(shape);
+        long expected = ExpectedInputChannels;
+        if (InputChannels(shape) != expected)
+            throw new ArgumentException(
+                $"Input of layer '{Name}' ({GetType().Name}) is incompatible: expected {expected} channels ({DataFormat}), got shape {ShapeUtils.Format(inputs[0].shape)}.", nameof(inputs));
+        ComputeOutputShape(shape);
+    }
+
+    /// <inheritdoc />
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        CheckRank(inputShape);
+        var spatial = ConvUtils.Spatial(inputShape, Rank, ChannelsLast);
+        var outSpatial = new int?[Rank];
+        for (int i = 0; i < Rank; i++) outSpatial[i] = OutputLength(spatial[i], i);
+        int? channels = OutputChannels(InputChannels(inputShape));
+        int?[] output = ChannelsLast ? [inputShape[0], .. outSpatial, channels] : [inputShape[0], channels, .. outSpatial];
+        if (spatial.Any(d => d is <= 0) || outSpatial.Any(d => d is <= 0))
+            throw ConvUtils.DoesNotFit(this, KernelDescription, inputShape, output, Padding);
+        return output;
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["kernel_size"] = KernelSize.ToArray();
+        c["strides"] = Strides.ToArray();
+        c["padding"] = Padding;
+        c["data_format"] = DataFormat;
+        c["dilation_rate"] = DilationRate.ToArray();
+        c["activation"] = ActivationName ?? "linear";
+        c["use_bias"] = UseBias;
+        BiasSpec.WriteConfig(c);
+        c["activity_regularizer"] = WeightSpec.Describe(ActivityRegularizerArgument);
+        WriteConfig(c);
+        return c;
+    }
+}
