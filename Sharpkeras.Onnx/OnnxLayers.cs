@@ -31,7 +31,21 @@ internal static class OnnxLayers
         string desc = Describe(layer);
         var x = ins[0];
         bool masked = ins.Any(i => i.Mask != null);
-        OnnxValue Out(string name, bool keepMask = false) => new(name, outShapes[0], keepMask ? x.Mask : null);
+        // Merging layers combine their inputs' masks as Merge/Concatenate.ComputeMasks do: the OR of the masks when
+        // every input has one (a Concatenate input without a mask counts as all-true, which leaves no mask).
+        string? mergedMask = null;
+        bool merging = layer is Concatenate or Add or Subtract or Multiply or Average or Maximum or Minimum;
+        if (masked && merging)
+        {
+            if (layer is Concatenate cc && cc.Axis != -1 && cc.Axis != outShapes[0].Length - 1)
+                throw new NotSupportedException($"{desc} concatenates masked sequences along axis {cc.Axis}; the ONNX exporter combines masks only for the last axis.");
+            if (ins.All(i => i.Mask != null))
+            {
+                mergedMask = ins[0].Mask;
+                for (int i = 1; i < ins.Length; i++) mergedMask = g.Node("Or", [mergedMask!, ins[i].Mask!], hint + "/mask");
+            }
+        }
+        OnnxValue Out(string name, bool keepMask = false) => new(name, outShapes[0], keepMask ? x.Mask : mergedMask);
 
         if (IsInferenceIdentity(layer)) return [Out(g.Node("Identity", [x.Name], hint), keepMask: true)];
 
@@ -42,7 +56,7 @@ internal static class OnnxLayers
             case GlobalAveragePooling1D gap1 when masked && gap1.DataFormat == "channels_last":
                 return [new OnnxValue(MaskedMean(g, x, hint, gap1.KeepDims), outShapes[0])];
         }
-        if (masked && layer is not (Dense or Activation or ReLU or LeakyReLU or ELU or Softmax))
+        if (masked && !merging && layer is not (Dense or Activation or ReLU or LeakyReLU or ELU or Softmax))
             throw new NotSupportedException(
                 $"{desc} receives a Keras mask (from Embedding(maskZero: true)); the ONNX exporter applies masks only in recurrent layers and GlobalAveragePooling1D.");
 

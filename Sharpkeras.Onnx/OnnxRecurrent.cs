@@ -126,6 +126,7 @@ internal static class OnnxRecurrent
         }
         if (!rnn.ReturnSequences) return new OnnxValue(outputs[^1], outShape);
         var stacked = g.Node("Concat", outputs.Select((o, i) => g.Node("Unsqueeze", [o, g.Int64([1], $"{hint}/seq_axis{i}")], hint)), hint, ("axis", 1L));
-        return new OnnxValue(stacked, outShape);
+        // The sequence keeps the input's timestep mask (RecurrentLayer.ComputeMask), as in Predict.
+        return new OnnxValue(stacked, outShape, x.Mask);
     }
 }

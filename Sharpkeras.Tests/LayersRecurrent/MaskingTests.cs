@@ -149,13 +149,17 @@ public class MaskingTests
         var last = new LSTM(2).Apply(sequence);
         var model = new Model(input, last);
         var padded = model.Predict(Ids([4, 9, 0, 0, 0], [1, 2, 3, 0, 0]), verbose: 0);
-        // the first LSTM skips the padding; as in Keras 3 (≥ 3.13.2) its output carries no mask, so the second LSTM
-        // sees every step, including the repeated outputs at the padded steps
+        // the first LSTM skips the padding and its sequence output keeps the timestep mask (Keras 3 up to 3.13.1 and
+        // tf.keras; Keras 3.13.2 stopped propagating it, which would make a loss count the padding), so the second
+        // LSTM skips the padded steps too
         var firstOnly = new Model(input, sequence).Predict(Ids([4, 9, 0, 0, 0]), verbose: 0);
         Assert.That(torch.allclose(firstOnly[0, 2], firstOnly[0, 1], 0, 1e-6), Is.True, "masked steps repeat the last output");
         Assert.That(padded.shape, Is.EqualTo(new long[] { 2, 2 }));
         var eagerSeq = new Sequential(new Embedding(20, 4, maskZero: true, name: "e2"), new LSTM(3, returnSequences: true, name: "l2"));
         var y = eagerSeq.Apply(Ids([1, 2, 0]));
-        Assert.That(Layer.GetMask(y), Is.Null, "recurrent outputs carry no mask (Keras 3)");
+        Assert.That(Layer.GetMask(y), Is.Not.Null, "the sequence output carries the input's timestep mask");
+        Assert.That(Layer.GetMask(y)!.to(ScalarType.Int64).data<long>().ToArray(), Is.EqualTo(new long[] { 1, 1, 0 }));
+        var lastOnly = new Sequential(new Embedding(20, 4, maskZero: true, name: "e3"), new LSTM(3, name: "l3"));
+        Assert.That(Layer.GetMask(lastOnly.Apply(Ids([1, 2, 0]))), Is.Null, "the last output has no timesteps, so no mask");
     }
 }
