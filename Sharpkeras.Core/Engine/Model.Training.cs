@@ -85,7 +85,7 @@ public partial class Model
         var opt = Trainer.State.Optimizer;
         if (!opt.Built) opt.Build(TrainableWeights);
         opt.ZeroGrad();
-        loss.backward();
+        opt.ScaleLoss(loss).backward();
         opt.Step();
         return ComputeMetrics(x, y, yPred, sw);
     }

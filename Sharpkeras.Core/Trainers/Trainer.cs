@@ -235,6 +235,7 @@ internal sealed class Trainer : IDisposable
         {
             DisposeLastLogs();
         }
+        State.Optimizer.FinalizeVariableValues();
         callbacks.OnTrainEnd(trainingLogs ?? new Dictionary<string, double>());
         return history;
     }
