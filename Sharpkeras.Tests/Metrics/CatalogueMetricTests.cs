@@ -171,3 +171,27 @@ public class CatalogueMetricTests
         Assert.That(Metric.Get("r2_score"), Is.TypeOf<R2Score>());
     }
 }
+
+public class ThresholdListTests
+{
+    [Test]
+    public void PrecisionAndRecallTakeAListOfThresholds()
+    {
+        var y = Sharpkeras.Tests.Registry.CatalogueTestUtil.T(0, 1, 1, 0);
+        var p = Sharpkeras.Tests.Registry.CatalogueTestUtil.T(0.2, 0.6, 0.4, 0.7);
+        var prec = new Precision([0.3, 0.65]);
+        prec.UpdateState(y, p);
+        Assert.That(Values(prec.Result()), Is.EqualTo(new[] { 2.0 / 3, 0.0 }).Within(1e-6));
+        var rec = new Recall([0.3, 0.65]);
+        rec.UpdateState(y, p);
+        Assert.That(Values(rec.Result()), Is.EqualTo(new[] { 1.0, 0.0 }).Within(1e-6));
+        var single = new Precision(thresholds: 0.3);
+        single.UpdateState(y, p);
+        Assert.That(Scalar(single.Result()), Is.EqualTo(2.0 / 3).Within(1e-6));
+        Assert.That(RoundTrip(new Precision([0.1, 0.9], classId: 1), m => m.GetConfig()).ThresholdList, Is.EqualTo(new[] { 0.1, 0.9 }));
+        Assert.That(RoundTrip(new Recall(thresholds: 0.4), m => m.GetConfig()).InitThresholds, Is.EqualTo(0.4));
+        Assert.That(RoundTrip(new Recall(), m => m.GetConfig()).InitThresholds, Is.Null);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Precision([0.5, 1.5]));
+        Assert.Throws<ArgumentException>(() => new Recall(Array.Empty<double>()));
+    }
+}
