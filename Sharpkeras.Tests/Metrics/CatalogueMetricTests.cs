@@ -195,3 +195,31 @@ public class ThresholdListTests
         Assert.Throws<ArgumentException>(() => new Recall(Array.Empty<double>()));
     }
 }
+
+public class AucMultiLabelTests
+{
+    [Test]
+    public void MultiLabelAveragesPerLabelCurves()
+    {
+        var y = Sharpkeras.Tests.Registry.CatalogueTestUtil.T2(new double[,] { { 1, 1 }, { 0, 0 } });
+        var p = Sharpkeras.Tests.Registry.CatalogueTestUtil.T2(new double[,] { { 0.9, 0.1 }, { 0.1, 0.9 } });
+        // label 0 is ranked perfectly (AUC 1), label 1 inversely (AUC 0)
+        var multi = new AUC(numThresholds: 3, multiLabel: true);
+        multi.UpdateState(y, p);
+        Assert.That(Scalar(multi.Result()), Is.EqualTo(0.5).Within(1e-6));
+        var weighted = new AUC(numThresholds: 3, multiLabel: true, labelWeights: [3, 1]);
+        weighted.UpdateState(y, p);
+        Assert.That(Scalar(weighted.Result()), Is.EqualTo(0.75).Within(1e-6));
+        // flattened: tpr = fpr = [1, .5, 0] -> 0.5; label weights [1, 0] keep only label 0 -> 1
+        var flat = new AUC(numThresholds: 3);
+        flat.UpdateState(y, p);
+        Assert.That(Scalar(flat.Result()), Is.EqualTo(0.5).Within(1e-6));
+        var flatWeighted = new AUC(numThresholds: 3, labelWeights: [1, 0]);
+        flatWeighted.UpdateState(y, p);
+        Assert.That(Scalar(flatWeighted.Result()), Is.EqualTo(1.0).Within(1e-6));
+        Assert.That(RoundTrip(new AUC(multiLabel: true, numLabels: 2, labelWeights: [1, 2]), m => m.GetConfig()).LabelWeights, Is.EqualTo(new[] { 1.0, 2.0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AUC(multiLabel: true, numLabels: 0));
+        Assert.Throws<ArgumentException>(() => new AUC(numLabels: 3, labelWeights: [1, 2]));
+        Assert.Throws<ArgumentException>(() => new AUC(labelWeights: [1, 2, 3]).UpdateState(y, p));
+    }
+}
