@@ -89,7 +89,7 @@ public partial class Model
         var opt = Optimizer ?? throw new InvalidOperationException($"Model '{Name}' has no optimizer: call Compile first.");
         if (!opt.Built) opt.Build(TrainableWeights);
         opt.ZeroGrad();
-        loss.backward();
+        opt.ScaleLoss(loss).backward();
         opt.Step();
         return ComputeMetrics(x, y, yPred, sw);
     }

@@ -14,7 +14,8 @@ public sealed class AUC : Metric
 {
     private readonly double[] _thresholds;
     private readonly bool _evenly;
-    private readonly int _tp, _fp, _tn, _fn;
+    private int _tp = -1, _fp = -1, _tn = -1, _fn = -1;
+    private long _labels = -1;
     private Tensor? _thresholdTensor;
     private readonly double[]? _initThresholds;
 
@@ -25,9 +26,20 @@ public sealed class AUC : Metric
     /// <param name="name">The metric's name.</param>
     /// <param name="thresholds">Explicit thresholds in [0, 1] (then numThresholds is their count + 2).</param>
     /// <param name="fromLogits">Predictions are logits (a sigmoid is applied first).</param>
+    /// <param name="multiLabel">Treat the last axis as independent labels: one curve per label, averaged (weighted by
+    /// <paramref name="labelWeights"/> if given) — else all labels are flattened into one curve.</param>
+    /// <param name="numLabels">Number of labels with <paramref name="multiLabel"/> (null: taken from the first batch).</param>
+    /// <param name="labelWeights">Per-label weights: with <paramref name="multiLabel"/> they weight the per-label AUCs, otherwise
+    /// each label's contributions to the confusion matrix.</param>
     public AUC(int numThresholds = 200, string curve = "ROC", string summationMethod = "interpolation", string name = "auc",
-        double[]? thresholds = null, bool fromLogits = false) : base(name)
+        double[]? thresholds = null, bool fromLogits = false, bool multiLabel = false, int? numLabels = null, double[]? labelWeights = null) : base(name)
     {
+        if (numLabels is <= 0) throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "numLabels must be > 0.");
+        if (labelWeights is not null && labelWeights.Any(x => !double.IsFinite(x)))
+            throw new ArgumentException("labelWeights must be finite numbers.", nameof(labelWeights));
+        if (labelWeights is not null && numLabels is int nl && labelWeights.Length != nl)
+            throw new ArgumentException($"labelWeights has {labelWeights.Length} values for numLabels={nl}.", nameof(labelWeights));
+        MultiLabel = multiLabel; NumLabels = numLabels; LabelWeights = labelWeights?.ToArray();
         Curve = curve switch
         {
             "ROC" or "roc" => "ROC",
@@ -65,12 +77,25 @@ public sealed class AUC : Metric
         _thresholds = [0.0 - MetricUtils.Epsilon, .. inner, 1.0 + MetricUtils.Epsilon];
         FromLogits = fromLogits;
         Direction = "up";
-        long[] shape = [NumThresholds];
+        if (!multiLabel) CreateStates([NumThresholds]);
+        else if (numLabels is int n0) CreateStates([NumThresholds, n0]);
+    }
+
+    private void CreateStates(long[] shape)
+    {
         _tp = AddState("true_positives", shape);
         _fp = AddState("false_positives", shape);
         _tn = AddState("true_negatives", shape);
         _fn = AddState("false_negatives", shape);
+        if (shape.Length == 2) _labels = shape[1];
     }
+
+    /// <summary>Whether labels get one curve each.</summary>
+    public bool MultiLabel { get; }
+    /// <summary>Number of labels given to the constructor, or null.</summary>
+    public int? NumLabels { get; }
+    /// <summary>Per-label weights, or null.</summary>
+    public double[]? LabelWeights { get; }
 
     /// <summary>Number of thresholds, including the two end points.</summary>
     public int NumThresholds { get; }
@@ -105,11 +130,34 @@ public sealed class AUC : Metric
         if (FromLogits) p = p.sigmoid();
         var w = sampleWeight is null ? torch.ones_like(p) : MetricUtils.BroadcastWeights(sampleWeight, p, Name);
         var device = p.device;
-        var tpS = State(_tp, device); var fpS = State(_fp, device);
-        var tnS = State(_tn, device); var fnS = State(_fn, device);
-        var labels = t.reshape(-1).ne(0).to(ScalarType.Float32);
-        var preds = p.reshape(-1);
-        var weights = w.reshape(-1);
+        if (LabelWeights is not null)
+        {
+            if (p.dim() == 0 || p.shape[^1] != LabelWeights.Length)
+                throw new ArgumentException($"Metric '{Name}': labelWeights has {LabelWeights.Length} values but the predictions' last axis is {(p.dim() == 0 ? 0 : p.shape[^1])}.", nameof(yPred));
+            if (!MultiLabel) w = w * torch.tensor(LabelWeights.Select(x => (float)x).ToArray(), device: device);
+        }
+        if (!MultiLabel)
+        {
+            var (tp, fp, tn, fn) = Counts(t.reshape(-1), p.reshape(-1), w.reshape(-1), device);
+            State(_tp, device).add_(tp); State(_fp, device).add_(fp);
+            State(_tn, device).add_(tn); State(_fn, device).add_(fn);
+            return;
+        }
+        long labelsCount = p.dim() == 0 ? 1 : p.shape[^1];
+        if (_labels < 0) CreateStates([NumThresholds, labelsCount]);
+        else if (labelsCount != _labels)
+            throw new ArgumentException($"Metric '{Name}' was built for {_labels} labels; got predictions with {labelsCount}.", nameof(yPred));
+        var t2 = t.reshape(-1, labelsCount); var p2 = p.reshape(-1, labelsCount); var w2 = w.reshape(-1, labelsCount);
+        var cols = Enumerable.Range(0, (int)labelsCount).Select(j => Counts(t2.select(1, j), p2.select(1, j), w2.select(1, j), device)).ToList();
+        State(_tp, device).add_(torch.stack(cols.Select(c => c.tp).ToArray(), 1));
+        State(_fp, device).add_(torch.stack(cols.Select(c => c.fp).ToArray(), 1));
+        State(_tn, device).add_(torch.stack(cols.Select(c => c.tn).ToArray(), 1));
+        State(_fn, device).add_(torch.stack(cols.Select(c => c.fn).ToArray(), 1));
+    }
+
+    private (Tensor tp, Tensor fp, Tensor tn, Tensor fn) Counts(Tensor t, Tensor preds, Tensor weights, Device device)
+    {
+        var labels = t.ne(0).to(ScalarType.Float32);
         var trueLabels = labels * weights;
         var falseLabels = (1 - labels) * weights;
         Tensor tp, fp;
@@ -130,10 +178,7 @@ public sealed class AUC : Metric
             tp = (predPos * trueLabels.unsqueeze(0)).sum(1);
             fp = (predPos * falseLabels.unsqueeze(0)).sum(1);
         }
-        tpS.add_(tp);
-        fpS.add_(fp);
-        tnS.add_(falseLabels.sum() - fp);
-        fnS.add_(trueLabels.sum() - tp);
+        return (tp, fp, falseLabels.sum() - fp, trueLabels.sum() - tp);
     }
 
     private Tensor ThresholdTensor(Device device)
@@ -146,9 +191,20 @@ public sealed class AUC : Metric
     /// <inheritdoc />
     public override Tensor Result()
     {
+        if (_tp < 0) return torch.tensor(0f);
         var tp = StateOrNull(_tp); var fp = StateOrNull(_fp);
         var tn = StateOrNull(_tn); var fn = StateOrNull(_fn);
         if (tp is null || fp is null || tn is null || fn is null) return torch.tensor(0f);
+        if (!MultiLabel) return AucFrom(tp, fp, tn, fn);
+        var byLabel = torch.stack(Enumerable.Range(0, (int)tp.shape[1])
+            .Select(j => AucFrom(tp.select(1, j), fp.select(1, j), tn.select(1, j), fn.select(1, j))).ToArray());
+        if (LabelWeights is null) return byLabel.mean();
+        var lw = torch.tensor(LabelWeights.Select(x => (float)x).ToArray(), device: byLabel.device);
+        return MetricUtils.DivideNoNan((byLabel * lw).sum(), lw.sum());
+    }
+
+    private Tensor AucFrom(Tensor tp, Tensor fp, Tensor tn, Tensor fn)
+    {
         int n = NumThresholds;
         if (Curve == "PR" && SummationMethod == "interpolation") return InterpolatePrAuc(tp, fp, fn, n);
         var recall = MetricUtils.DivideNoNan(tp, tp + fn);
@@ -207,7 +263,7 @@ public sealed class AUC : Metric
     {
         var c = base.GetConfig();
         c["num_thresholds"] = NumThresholds; c["curve"] = Curve; c["summation_method"] = SummationMethod;
-        c["from_logits"] = FromLogits;
+        c["from_logits"] = FromLogits; c["multi_label"] = MultiLabel; c["num_labels"] = NumLabels; c["label_weights"] = LabelWeights;
         if (_initThresholds is not null) c["thresholds"] = _initThresholds.ToArray();
         return c;
     }

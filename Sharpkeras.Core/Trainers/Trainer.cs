@@ -81,6 +81,7 @@ internal sealed class Trainer
             DisposeLastLogs();
             callbacks.SetIteratorState(null);
         }
+        State.Optimizer.FinalizeVariableValues();
         callbacks.OnTrainEnd(trainingLogs ?? new Dictionary<string, double>());
         return history;
     }

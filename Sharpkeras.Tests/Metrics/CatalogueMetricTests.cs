@@ -171,3 +171,55 @@ public class CatalogueMetricTests
         Assert.That(Metric.Get("r2_score"), Is.TypeOf<R2Score>());
     }
 }
+
+public class ThresholdListTests
+{
+    [Test]
+    public void PrecisionAndRecallTakeAListOfThresholds()
+    {
+        var y = Sharpkeras.Tests.Registry.CatalogueTestUtil.T(0, 1, 1, 0);
+        var p = Sharpkeras.Tests.Registry.CatalogueTestUtil.T(0.2, 0.6, 0.4, 0.7);
+        var prec = new Precision([0.3, 0.65]);
+        prec.UpdateState(y, p);
+        Assert.That(Values(prec.Result()), Is.EqualTo(new[] { 2.0 / 3, 0.0 }).Within(1e-6));
+        var rec = new Recall([0.3, 0.65]);
+        rec.UpdateState(y, p);
+        Assert.That(Values(rec.Result()), Is.EqualTo(new[] { 1.0, 0.0 }).Within(1e-6));
+        var single = new Precision(thresholds: 0.3);
+        single.UpdateState(y, p);
+        Assert.That(Scalar(single.Result()), Is.EqualTo(2.0 / 3).Within(1e-6));
+        Assert.That(RoundTrip(new Precision([0.1, 0.9], classId: 1), m => m.GetConfig()).ThresholdList, Is.EqualTo(new[] { 0.1, 0.9 }));
+        Assert.That(RoundTrip(new Recall(thresholds: 0.4), m => m.GetConfig()).InitThresholds, Is.EqualTo(0.4));
+        Assert.That(RoundTrip(new Recall(), m => m.GetConfig()).InitThresholds, Is.Null);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Precision([0.5, 1.5]));
+        Assert.Throws<ArgumentException>(() => new Recall(Array.Empty<double>()));
+    }
+}
+
+public class AucMultiLabelTests
+{
+    [Test]
+    public void MultiLabelAveragesPerLabelCurves()
+    {
+        var y = Sharpkeras.Tests.Registry.CatalogueTestUtil.T2(new double[,] { { 1, 1 }, { 0, 0 } });
+        var p = Sharpkeras.Tests.Registry.CatalogueTestUtil.T2(new double[,] { { 0.9, 0.1 }, { 0.1, 0.9 } });
+        // label 0 is ranked perfectly (AUC 1), label 1 inversely (AUC 0)
+        var multi = new AUC(numThresholds: 3, multiLabel: true);
+        multi.UpdateState(y, p);
+        Assert.That(Scalar(multi.Result()), Is.EqualTo(0.5).Within(1e-6));
+        var weighted = new AUC(numThresholds: 3, multiLabel: true, labelWeights: [3, 1]);
+        weighted.UpdateState(y, p);
+        Assert.That(Scalar(weighted.Result()), Is.EqualTo(0.75).Within(1e-6));
+        // flattened: tpr = fpr = [1, .5, 0] -> 0.5; label weights [1, 0] keep only label 0 -> 1
+        var flat = new AUC(numThresholds: 3);
+        flat.UpdateState(y, p);
+        Assert.That(Scalar(flat.Result()), Is.EqualTo(0.5).Within(1e-6));
+        var flatWeighted = new AUC(numThresholds: 3, labelWeights: [1, 0]);
+        flatWeighted.UpdateState(y, p);
+        Assert.That(Scalar(flatWeighted.Result()), Is.EqualTo(1.0).Within(1e-6));
+        Assert.That(RoundTrip(new AUC(multiLabel: true, numLabels: 2, labelWeights: [1, 2]), m => m.GetConfig()).LabelWeights, Is.EqualTo(new[] { 1.0, 2.0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AUC(multiLabel: true, numLabels: 0));
+        Assert.Throws<ArgumentException>(() => new AUC(numLabels: 3, labelWeights: [1, 2]));
+        Assert.Throws<ArgumentException>(() => new AUC(labelWeights: [1, 2, 3]).UpdateState(y, p));
+    }
+}

@@ -182,3 +182,17 @@ public class OptimizerCatalogueTests
         foreach (var o in all) Assert.That(RoundTrip(o, x => x.GetConfig()).GetType(), Is.EqualTo(o.GetType()));
     }
 }
+
+public class ScheduleSetterInFitTests
+{
+    [Test]
+    public void LearningRateSchedulerOnAScheduleBuiltOptimizerFailsClearly()
+    {
+        Keras.Config.Seed(1);
+        var model = new Sequential(new Sharpkeras.Layers.Dense(1, inputShape: [2]));
+        model.Compile(optimizer: new Sharpkeras.Optimizers.SGD(learningRate: new ExponentialDecay(0.1, 10, 0.5)), loss: "mse");
+        var e = Assert.Throws<InvalidOperationException>(() => model.Fit(torch.ones(4, 2), torch.ones(4, 1), epochs: 1, verbose: 0,
+            callbacks: [new Sharpkeras.Callbacks.LearningRateScheduler((epoch, lr) => lr * 0.5)]))!;
+        Assert.That(e.Message, Does.Contain("not settable"));
+    }
+}
