@@ -126,7 +126,7 @@ try
                 () => Keep(Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, fe, "sparse_categorical_crossentropy", opts.Seed)),
                 () => Keep(Cases.RawEpochs(RawModels.LeNet, xs, ys, 128, fe, binary: false, opts.Seed, device, prep: xb => xb.permute(0, 3, 1, 2))),
                 peer == null ? null : () => Keep(peer.Run("lenet_cl", dir, fe, 128, opts.Threads, opts.Seed)));
-            Say(Row($"LeNet-5, channels_last (1 rep, {(fe == 1 ? "1 epoch incl. warm-up" : $"epochs 2–{fe}")})", $"Fashion-MNIST {xs.shape[0]:N0}", 128, r));
+            Say(Row($"LeNet-5, channels_last (1 rep, {(fe == 1 ? "1 epoch incl. warm-up" : fe == 2 ? "epoch 2" : $"epochs 2–{fe}")})", $"Fashion-MNIST {xs.shape[0]:N0}", 128, r));
         }
     }
     Say("");
@@ -170,7 +170,7 @@ try
         Say("|---|---|");
         var configs = new (string label, bool busy, string? wait, int threads)[]
         {
-            ($"no added load, {opts.Threads} threads", false, null, opts.Threads),
+            ($"no added load, {opts.Threads} threads, default wait policy", false, null, opts.Threads),
             ($"{Environment.ProcessorCount} busy processes, {opts.Threads} threads, default wait policy", true, null, opts.Threads),
             ($"{Environment.ProcessorCount} busy processes, {opts.Threads} threads, OMP_WAIT_POLICY=PASSIVE", true, "PASSIVE", opts.Threads),
             ($"{Environment.ProcessorCount} busy processes, 1 thread (Keras.Config.IntraOpThreads = 1)", true, null, 1),
