@@ -53,6 +53,11 @@ internal static class OnnxLayers
         {
             case RecurrentLayer rnn:
                 return [OnnxRecurrent.Convert(g, rnn, x, outShapes[0])];
+            case Bidirectional bi:
+                return [Bidirectional(g, bi, x, outShapes[0], desc)];
+            case TimeDistributed td when td.SubLayers.Count == 1 && td.SubLayers[0] is Dense or Activation or Dropout:
+                // These act on the last axis only, so they apply to (batch, time, ...) directly.
+                return Convert(g, td.SubLayers[0], ins, outShapes);
             case GlobalAveragePooling1D gap1 when masked && gap1.DataFormat == "channels_last":
                 return [new OnnxValue(MaskedMean(g, x, hint, gap1.KeepDims), outShapes[0])];
         }
@@ -99,6 +104,18 @@ internal static class OnnxLayers
             }
             case BaseConv conv:
                 return [Out(Conv(g, conv, x, hint, desc))];
+            case BaseDepthwiseConv dw:
+                return [Out(DepthwiseConv(g, dw, x, hint, desc))];
+            case BaseSeparableConv sep:
+                return [Out(SeparableConv(g, sep, x, hint, desc))];
+            case UpSampling2D up when up.Interpolation == "nearest" && up.DataFormat == "channels_last":
+            {
+                var scales = g.Const([1f, up.Size.Rows, up.Size.Cols, 1f], [4], hint + "/scales");
+                return [Out(g.Node("Resize", [x.Name, "", scales], hint, ("mode", "nearest"),
+                    ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor")))];
+            }
+            case MultiHeadAttention mha:
+                return [Out(OnnxAttention.MultiHead(g, mha, ins, hint, desc))];
             case BasePooling pool:
                 return [Out(Pool(g, pool, x, hint, desc))];
             case BaseGlobalPooling gp:
@@ -147,35 +164,98 @@ internal static class OnnxLayers
     private static long[] ToChannelsFirst(int spatial) => [0, spatial + 1, .. Enumerable.Range(1, spatial).Select(i => (long)i)];
     private static long[] ToChannelsLast(int spatial) => [0, .. Enumerable.Range(2, spatial).Select(i => (long)i), 1];
 
-    private static string Conv(OnnxGraphBuilder g, BaseConv conv, OnnxValue x, string hint, string desc)
+    /// <summary>An ONNX Conv on a channels_first value with a kernel already in ONNX layout (out, in/groups, k...).</summary>
+    private static string ConvCore(OnnxGraphBuilder g, string xFirst, Tensor onnxKernel, Tensor? bias, int[] kernelSize, int[] strides,
+        int[] dilations, long group, string padding, string hint, string desc)
     {
-        int r = conv.Rank;
-        bool last = conv.DataFormat == "channels_last";
-        var kernel = Weight(conv, "kernel"); // (k..., in/groups, out)
-        var perm = new long[] { r + 1, r }.Concat(Enumerable.Range(0, r).Select(i => (long)i)).ToArray();
-        var w = g.Const(kernel.permute(perm).contiguous(), hint + "/kernel");
-        var input = last ? g.Node("Transpose", [x.Name], hint, ("perm", ToChannelsFirst(r))) : x.Name;
+        int r = kernelSize.Length;
         var attrs = new List<(string, object)>
         {
-            ("kernel_shape", conv.KernelSize.Select(k => (long)k).ToArray()),
-            ("strides", conv.Strides.Select(s => (long)s).ToArray()),
-            ("dilations", conv.DilationRate.Select(d => (long)d).ToArray()),
-            ("group", (long)conv.Groups),
+            ("kernel_shape", kernelSize.Select(k => (long)k).ToArray()),
+            ("strides", strides.Select(v => (long)v).ToArray()),
+            ("dilations", dilations.Select(d => (long)d).ToArray()),
+            ("group", group),
         };
-        switch (conv.Padding)
+        switch (padding)
         {
             case "valid": attrs.Add(("pads", new long[2 * r])); break;
             case "same": attrs.Add(("auto_pad", "SAME_UPPER")); break;
-            case "causal":
-                attrs.Add(("pads", new long[] { conv.DilationRate[0] * (conv.KernelSize[0] - 1), 0 }));
-                break;
-            default: throw new NotSupportedException($"{desc}: padding '{conv.Padding}' is not exported.");
+            case "causal" when r == 1: attrs.Add(("pads", new long[] { dilations[0] * (kernelSize[0] - 1), 0 })); break;
+            default: throw new NotSupportedException($"{desc}: padding '{padding}' is not exported.");
         }
-        var inputs = new List<string> { input, w };
-        if (conv.UseBias) inputs.Add(g.Const(Weight(conv, "bias"), hint + "/bias"));
-        var y = g.Node("Conv", inputs, hint, attrs.ToArray());
+        var inputs = new List<string> { xFirst, g.Const(onnxKernel.contiguous(), hint + "/kernel") };
+        if (bias is not null) inputs.Add(g.Const(bias, hint + "/bias"));
+        return g.Node("Conv", inputs, hint, attrs.ToArray());
+    }
+
+    private static (string x, bool last) ToFirst(OnnxGraphBuilder g, OnnxValue x, string dataFormat, int rank, string hint)
+    {
+        bool last = dataFormat == "channels_last";
+        return (last ? g.Node("Transpose", [x.Name], hint, ("perm", ToChannelsFirst(rank))) : x.Name, last);
+    }
+
+    private static string Conv(OnnxGraphBuilder g, BaseConv conv, OnnxValue x, string hint, string desc)
+    {
+        int r = conv.Rank;
+        var (input, last) = ToFirst(g, x, conv.DataFormat, r, hint);
+        var perm = new long[] { r + 1, r }.Concat(Enumerable.Range(0, r).Select(i => (long)i)).ToArray();
+        var y = ConvCore(g, input, Weight(conv, "kernel").permute(perm), conv.UseBias ? Weight(conv, "bias") : null,
+            conv.KernelSize, conv.Strides, conv.DilationRate, conv.Groups, conv.Padding, hint, desc);
         if (last) y = g.Node("Transpose", [y], hint, ("perm", ToChannelsLast(r)));
         return OnnxActivations.Apply(g, conv.ActivationName, y, hint, desc);
+    }
+
+    /// <summary>Keras's depthwise kernel (k..., in, multiplier) as a grouped ONNX kernel (in * multiplier, 1, k...).</summary>
+    private static Tensor DepthwiseKernel(Tensor kernel, int rank)
+    {
+        var perm = new long[] { rank, rank + 1 }.Concat(Enumerable.Range(0, rank).Select(i => (long)i)).ToArray();
+        var k = kernel.permute(perm).contiguous(); // (in, mult, k...)
+        return k.reshape([k.shape[0] * k.shape[1], 1, .. k.shape[2..]]);
+    }
+
+    private static string DepthwiseConv(OnnxGraphBuilder g, BaseDepthwiseConv dw, OnnxValue x, string hint, string desc)
+    {
+        int r = dw.Rank;
+        var (input, last) = ToFirst(g, x, dw.DataFormat, r, hint);
+        var kernel = Weight(dw, "kernel");
+        var y = ConvCore(g, input, DepthwiseKernel(kernel, r), dw.UseBias ? Weight(dw, "bias") : null,
+            dw.KernelSize, dw.Strides, dw.DilationRate, kernel.shape[r], dw.Padding, hint, desc);
+        if (last) y = g.Node("Transpose", [y], hint, ("perm", ToChannelsLast(r)));
+        return OnnxActivations.Apply(g, dw.ActivationName, y, hint, desc);
+    }
+
+    private static string SeparableConv(OnnxGraphBuilder g, BaseSeparableConv sep, OnnxValue x, string hint, string desc)
+    {
+        int r = sep.Rank;
+        var (input, last) = ToFirst(g, x, sep.DataFormat, r, hint);
+        var depthwise = Weight(sep, "depthwise_kernel");
+        var y = ConvCore(g, input, DepthwiseKernel(depthwise, r), null, sep.KernelSize, sep.Strides, sep.DilationRate,
+            depthwise.shape[r], sep.Padding, hint + "/depthwise", desc);
+        var pointwise = Weight(sep, "pointwise_kernel"); // (1..., in * mult, filters)
+        var perm = new long[] { r + 1, r }.Concat(Enumerable.Range(0, r).Select(i => (long)i)).ToArray();
+        var ones = Enumerable.Repeat(1, r).ToArray();
+        y = ConvCore(g, y, pointwise.permute(perm), sep.UseBias ? Weight(sep, "bias") : null, ones, ones, ones, 1, "valid", hint + "/pointwise", desc);
+        if (last) y = g.Node("Transpose", [y], hint, ("perm", ToChannelsLast(r)));
+        return OnnxActivations.Apply(g, sep.ActivationName, y, hint, desc);
+    }
+
+    /// <summary>Keras's Bidirectional: the backward layer runs reversed and its sequence is flipped back before merging.</summary>
+    private static OnnxValue Bidirectional(OnnxGraphBuilder g, Bidirectional bi, OnnxValue x, int?[] outShape, string desc)
+    {
+        if (bi.SubLayers.Count != 2 || bi.SubLayers[0] is not RecurrentLayer fwd || bi.SubLayers[1] is not RecurrentLayer bwd)
+            throw new NotSupportedException($"{desc}: only Bidirectional around LSTM, GRU or SimpleRNN is exported.");
+        var f = OnnxRecurrent.Convert(g, fwd, x, outShape);
+        var b = OnnxRecurrent.Convert(g, bwd, x, outShape, reverseOutputs: true);
+        string hint = bi.Name;
+        string y = bi.MergeMode switch
+        {
+            "concat" => g.Node("Concat", [f.Name, b.Name], hint, ("axis", -1L)),
+            "sum" => g.Node("Add", [f.Name, b.Name], hint),
+            "mul" => g.Node("Mul", [f.Name, b.Name], hint),
+            "ave" => g.Node("Mul", [g.Node("Add", [f.Name, b.Name], hint), g.Scalar(0.5f, hint + "/half")], hint),
+            _ => throw new NotSupportedException($"{desc}: merge mode '{bi.MergeMode ?? "None"}' (two outputs) is not exported."),
+        };
+        return new OnnxValue(y, outShape);
     }
 
     private static string Pool(OnnxGraphBuilder g, BasePooling pool, OnnxValue x, string hint, string desc)

@@ -12,7 +12,8 @@ namespace Sharpkeras.Onnx;
 /// </summary>
 internal static class OnnxRecurrent
 {
-    public static OnnxValue Convert(OnnxGraphBuilder g, RecurrentLayer rnn, OnnxValue x, int?[] outShape)
+    /// <summary>Converts <paramref name="rnn"/>; <paramref name="reverseOutputs"/> returns its sequence in reverse processing order (Bidirectional's backward half).</summary>
+    public static OnnxValue Convert(OnnxGraphBuilder g, RecurrentLayer rnn, OnnxValue x, int?[] outShape, bool reverseOutputs = false)
     {
         string hint = rnn.Name;
         string desc = OnnxLayers.Describe(rnn);
@@ -125,6 +126,7 @@ internal static class OnnxRecurrent
             c = cNew;
         }
         if (!rnn.ReturnSequences) return new OnnxValue(outputs[^1], outShape);
+        if (reverseOutputs) outputs.Reverse();
         var stacked = g.Node("Concat", outputs.Select((o, i) => g.Node("Unsqueeze", [o, g.Int64([1], $"{hint}/seq_axis{i}")], hint)), hint, ("axis", 1L));
         // The sequence keeps the input's timestep mask (RecurrentLayer.ComputeMask), as in Predict.
         return new OnnxValue(stacked, outShape, x.Mask);

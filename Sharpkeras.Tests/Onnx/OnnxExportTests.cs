@@ -142,6 +142,40 @@ public class OnnxExportTests
         Assert.That(ExportAndCompare(model, PaddedSequences(6, 7, 30)), Is.LessThanOrEqualTo(1e-4));
     }
 
+    [Test]
+    public void ConvolutionFamilyMatchesPredict()
+    {
+        var input = Keras.Input(shape: [9, 9, 3]);
+        var h = new DepthwiseConv2D(3, depthMultiplier: 2, padding: "same", activation: "relu").Apply(input);
+        h = new SeparableConv2D(5, 3, strides: 2, depthMultiplier: 2).Apply(h);
+        h = new UpSampling2D(2).Apply(h);
+        h = new Conv1D(4, 3, padding: "causal").Apply(new Reshape([64, 5]).Apply(h));
+        h = new AveragePooling1D(2, padding: "same").Apply(h);
+        var model = new Model(input, new Dense(3).Apply(new Flatten().Apply(h)), name: "convs");
+        Randomize(model);
+        Assert.That(ExportAndCompare(model, torch.rand(3, 9, 9, 3)), Is.LessThanOrEqualTo(1e-4));
+    }
+
+    [Test]
+    public void AttentionBidirectionalAndTimeDistributedMatchPredict()
+    {
+        var input = Keras.Input(shape: [6], dtype: ScalarType.Int64);
+        var e = new Embedding(40, 8).Apply(input);
+        var a = new MultiHeadAttention(numHeads: 2, keyDim: 3).Apply(e, e);
+        var h = new LayerNormalization().Apply(new Add().Apply(e, a));
+        h = new Bidirectional(new LSTM(4, returnSequences: true)).Apply(h);
+        h = new TimeDistributed(new Dense(3, activation: "tanh")).Apply(h);
+        var model = new Model(input, new Dense(1).Apply(new GlobalAveragePooling1D().Apply(h)), name: "attn");
+        Randomize(model);
+        Assert.That(ExportAndCompare(model, torch.randint(0, 40, [4, 6], dtype: ScalarType.Int64)), Is.LessThanOrEqualTo(1e-4));
+
+        var masked = Keras.Input(shape: [6], dtype: ScalarType.Int64);
+        var m = new Bidirectional(new GRU(3, returnSequences: true), mergeMode: "sum").Apply(new Embedding(40, 8, maskZero: true).Apply(masked));
+        var model2 = new Model(masked, new Dense(1).Apply(new GlobalAveragePooling1D().Apply(m)), name: "bimask");
+        Randomize(model2);
+        Assert.That(ExportAndCompare(model2, PaddedSequences(5, 6, 40)), Is.LessThanOrEqualTo(1e-4));
+    }
+
     private static IEnumerable<TestCaseData> Applications()
     {
         yield return new TestCaseData("LeNet5", (Func<Model>)(() => Sharpkeras.Applications.LeNet5()), new long[] { 2, 28, 28, 1 });

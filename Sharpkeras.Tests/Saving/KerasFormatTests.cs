@@ -198,6 +198,25 @@ public class KerasFormatTests
     }
 
     [Test]
+    public void WeightGroupsFollowKerasLayerOrderNotCreationOrder()
+    {
+        // Keras orders a Functional model's layers by depth (longest distance to an output), deepest first, ties in
+        // the order a depth-first walk from the outputs first meets them. Here: a = Dense(3) has depth 3; Dense(5) on a
+        // and b = Dense(5) have depth 2 (walked in that order: the Add's first operand first); the Add 1; the head 0.
+        var x = Keras.Input(shape: [4]);
+        var b = new Dense(5).Apply(x); // created first, but named after a
+        var a = new Dense(3).Apply(x);
+        var model = new Model(x, new Dense(2).Apply(new Add().Apply(new Dense(5).Apply(a), b)));
+        var path = Path.Combine(_dir, "order.weights.h5");
+        model.SaveWeights(path);
+        using var h5 = H5File.OpenRead(path);
+        Assert.That(h5.Dataset("layers/dense/vars/0").Space.Dimensions, Is.EqualTo(new ulong[] { 4, 3 }));
+        Assert.That(h5.Dataset("layers/dense_1/vars/0").Space.Dimensions, Is.EqualTo(new ulong[] { 3, 5 }));
+        Assert.That(h5.Dataset("layers/dense_2/vars/0").Space.Dimensions, Is.EqualTo(new ulong[] { 4, 5 }));
+        Assert.That(h5.Dataset("layers/dense_3/vars/0").Space.Dimensions, Is.EqualTo(new ulong[] { 5, 2 }));
+    }
+
+    [Test]
     public void WeightsH5RoundTripsIntoAFreshModel()
     {
         var model = SequenceModel();

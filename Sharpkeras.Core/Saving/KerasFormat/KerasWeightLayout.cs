@@ -4,7 +4,8 @@ namespace Sharpkeras.Saving.KerasFormat;
 /// Where each layer's weights live in Keras's <c>model.weights.h5</c> (Keras's <c>saving_lib._save_state</c>):
 /// a layer's own variables, trainable ones first, are the datasets "0", "1", … of the group
 /// <c>&lt;path&gt;/vars</c>; a Sequential or Functional model lists its layers under <c>layers/&lt;name&gt;</c>, where
-/// the name is the snake_case class name made unique in that list ("dense", "dense_1", …, never the layer's own
+/// the name is the snake_case class name made unique in that list, in Keras's layer order (<see cref="KerasLayerOrder"/>):
+/// ("dense", "dense_1", …, never the layer's own
 /// name, so the file does not depend on auto-generated names). Nested layers follow Keras's attribute names:
 /// a recurrent layer keeps its weights in its <c>cell</c>, Bidirectional in <c>forward_layer</c> and
 /// <c>backward_layer</c>, TimeDistributed in <c>layer</c>, MultiHeadAttention in <c>_query_dense</c>,
@@ -46,7 +47,8 @@ internal static class KerasWeightLayout
         if (layer is Model m && (m.IsFunctional || m is Sequential))
         {
             var used = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var sub in m.Layers)
+            var layers = m.IsFunctional && m.GraphNodes != null ? KerasLayerOrder.Of(m) : m.Layers.ToList();
+            foreach (var sub in layers)
                 Visit(sub, Join(path, "layers/" + KerasNames.Unique(KerasNames.SnakeCase(KerasNames.ClassName(sub.GetType())), used)), list, seen);
             return;
         }
