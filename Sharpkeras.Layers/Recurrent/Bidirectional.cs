@@ -25,7 +25,7 @@ public sealed class Bidirectional : Layer
     private readonly RecurrentLayer _backward;
 
     /// <summary>Creates the wrapper.</summary>
-    /// <param name="layer">The recurrent layer (SimpleRNN, LSTM or GRU) whose arguments both directions copy.</param>
+    /// <param name="layer">The recurrent layer (RNN over any cell, SimpleRNN, LSTM or GRU) whose arguments both directions copy (its cell is copied with <see cref="RNNCell.CloneCell"/>).</param>
     /// <param name="mergeMode">"concat" (default), "sum", "mul", "ave", or null to return both outputs.</param>
     /// <param name="backwardLayer">Optional layer for the backward direction (must have goBackwards opposite to <paramref name="layer"/>'s
     /// and the same returnSequences and returnState).</param>

@@ -1,43 +1,14 @@
-using Sharpkeras.Initializers;
 using Sharpkeras.Regularizers;
 
 namespace Sharpkeras.Layers;
 
-/// <summary>Argument resolution and config serialization shared by the recurrent layers and Embedding.</summary>
+/// <summary>Argument resolution and config serialization shared by the recurrent, convolution, Dense and Embedding layers (weights: <see cref="WeightSpec"/>).</summary>
 internal static class LayerArguments
 {
-    /// <summary>
-    /// Resolves an initializer: Keras's short aliases "uniform" (RandomUniform(-0.05, 0.05)) and "normal"
-    /// (RandomNormal(0, 0.05)) first, then everything <see cref="Initializer.Get"/> knows.
-    /// </summary>
-    public static Initializer Initializer(object identifier, string argument)
-    {
-        try
-        {
-            return identifier switch
-            {
-                "uniform" => new RandomUniform(),
-                "normal" => new RandomNormal(),
-                _ => Initializers.Initializer.Get(identifier),
-            };
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{argument}: {e.Message}", argument, e);
-        }
-    }
-
     /// <summary>Resolves a regularizer alias or object (null stays null), naming the argument on failure.</summary>
     public static Regularizer? Regularizer(object? identifier, string argument)
     {
         try { return Regularizers.Regularizer.Get(identifier); }
-        catch (ArgumentException e) { throw new ArgumentException($"{argument}: {e.Message}", argument, e); }
-    }
-
-    /// <summary>Resolves a constraint alias or object (null stays null), naming the argument on failure.</summary>
-    public static Constraints.Constraint? Constraint(object? identifier, string argument)
-    {
-        try { return Constraints.Constraint.Get(identifier); }
         catch (ArgumentException e) { throw new ArgumentException($"{argument}: {e.Message}", argument, e); }
     }
 
