@@ -81,7 +81,7 @@ internal sealed class Trainer
             DisposeLastLogs();
             callbacks.SetIteratorState(null);
         }
-        State.Optimizer.FinalizeVariableValues();
+        _model.Optimizer!.FinalizeVariableValues();
         callbacks.OnTrainEnd(trainingLogs ?? new Dictionary<string, double>());
         return history;
     }
