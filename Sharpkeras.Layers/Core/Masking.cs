@@ -24,7 +24,7 @@ public sealed class Masking : Layer
     public double MaskValue { get; }
 
     /// <inheritdoc />
-    protected internal override bool ProducesMask => true;
+    protected override bool ProducesMask => true;
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
