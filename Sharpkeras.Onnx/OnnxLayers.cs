@@ -255,7 +255,8 @@ internal static class OnnxLayers
             "ave" => g.Node("Mul", [g.Node("Add", [f.Name, b.Name], hint), g.Scalar(0.5f, hint + "/half")], hint),
             _ => throw new NotSupportedException($"{desc}: merge mode '{bi.MergeMode ?? "None"}' (two outputs) is not exported."),
         };
-        return new OnnxValue(y, outShape);
+        // The merged sequence keeps the input's timestep mask (Bidirectional.ComputeMasks), as in Predict.
+        return new OnnxValue(y, outShape, bi.ReturnSequences ? x.Mask : null);
     }
 
     private static string Pool(OnnxGraphBuilder g, BasePooling pool, OnnxValue x, string hint, string desc)
