@@ -86,6 +86,13 @@ public sealed class Bidirectional : Layer
     /// <summary>Whether the final states are returned.</summary>
     public bool ReturnState => _forward.ReturnState;
 
+    /// <summary>Resets the kept states of both directions (layers created with <c>stateful: true</c>; Keras's <c>reset_states</c>).</summary>
+    public void ResetStates()
+    {
+        _forward.ResetStates();
+        _backward.ResetStates();
+    }
+
     /// <inheritdoc />
     public override void Build(int?[] inputShape)
     {

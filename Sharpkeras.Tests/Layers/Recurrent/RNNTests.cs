@@ -336,6 +336,20 @@ public class RNNTests
     }
 
     [Test]
+    public void StatefulBidirectionalKeepsBothDirectionsStatesUntilReset()
+    {
+        var x = torch.randn(2, 4, 3);
+        var bi = new Bidirectional(new RNN(new SimpleRNNCell(2), stateful: true));
+        var first = bi.Apply(x);
+        var second = bi.Apply(x);
+        Assert.That(torch.allclose(first, second), Is.False, "the second batch continues from the first one's states");
+        Assert.That(bi.ForwardLayer.States, Is.Not.Null);
+        Assert.That(bi.BackwardLayer.States, Is.Not.Null);
+        bi.ResetStates();
+        Assert.That(torch.allclose(bi.Apply(x), first, 1e-6, 1e-6), Is.True, "after ResetStates both directions start from zeros");
+    }
+
+    [Test]
     public void StatefulModelTrainsWithFitAndKeepsNoGraphAcrossBatches()
     {
         var model = new Sequential(new RNN(new GRUCell(4), stateful: true, inputShape: [5, 2]), new Dense(1));
