@@ -10,7 +10,8 @@ namespace Sharpkeras.Examples.FashionMnist;
 /// images): Conv2D 32 and 64 filters of 3×3 with ReLU, max pooling, Dropout(0.5), Dense(10, softmax); Adam,
 /// 15 epochs, batch 64 (the tutorial uses 128), 10% of the training set for validation. The data comes from Debian's
 /// package <c>dataset-fashion-mnist</c> when installed, else the cache or a download (see
-/// <see cref="Datasets.FashionMnist.LoadData"/>).
+/// <see cref="Datasets.FashionMnist.LoadData"/>). Measured on the shared 2-core CPU machine: 90.32% test accuracy
+/// after the default 15 epochs (validation 90.85%; about 23 minutes under heavy load, <c>OMP_WAIT_POLICY=PASSIVE</c>).
 /// </summary>
 public static class FashionMnistExample
 {
