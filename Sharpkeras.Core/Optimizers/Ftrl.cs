@@ -18,15 +18,15 @@ public sealed class Ftrl : Optimizer
     /// <param name="weightDecay">Decoupled weight decay, or null.</param>
     /// <param name="clipNorm">Per-weight gradient norm clip, or null.</param>
     /// <param name="clipValue">Gradient value clip, or null.</param>
-    /// <param name="globalClipNorm">Global gradient norm clip, or null.</param>
+    /// <param name="globalClipnorm">Global gradient norm clip, or null.</param>
     /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
     /// <param name="emaMomentum">The average's momentum (default 0.99).</param>
     /// <param name="emaOverwriteFrequency">Overwrite the weights with their average every this many iterations (null: only at the end of fit).</param>
     /// <param name="gradientAccumulationSteps">Accumulate gradients over this many steps (≥ 2) and apply their mean once.</param>
     /// <param name="lossScaleFactor">Loss scale: the loss is multiplied and the gradients divided by it.</param>
     /// <param name="name">The optimizer's name.</param>
-    public Ftrl(object? learningRate = null, double learningRatePower = -0.5, double initialAccumulatorValue = 0.1, double l1RegularizationStrength = 0.0, double l2RegularizationStrength = 0.0, double l2ShrinkageRegularizationStrength = 0.0, double beta = 0.0, double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "ftrl")
-        : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
+    public Ftrl(object? learningRate = null, double learningRatePower = -0.5, double initialAccumulatorValue = 0.1, double l1RegularizationStrength = 0.0, double l2RegularizationStrength = 0.0, double l2ShrinkageRegularizationStrength = 0.0, double beta = 0.0, double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipnorm = null, bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "ftrl")
+        : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
     {
         if (!(learningRatePower <= 0)) throw new ArgumentOutOfRangeException(nameof(learningRatePower), learningRatePower, "learningRatePower needs to be negative or zero.");
         if (!(initialAccumulatorValue >= 0)) throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue, "initialAccumulatorValue needs to be positive or zero.");

@@ -19,7 +19,7 @@ public sealed class Nadam : Optimizer
     /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
     /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
     /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
-    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="globalClipnorm">All gradients together are clipped to this global norm.</param>
     /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
     /// <param name="emaMomentum">The average's momentum (default 0.99).</param>
     /// <param name="emaOverwriteFrequency">Overwrite the weights with their average every this many iterations (null: only at the end of fit).</param>
@@ -27,8 +27,8 @@ public sealed class Nadam : Optimizer
     /// <param name="lossScaleFactor">Loss scale: the loss is multiplied and the gradients divided by it.</param>
     /// <param name="name">The optimizer's name.</param>
     public Nadam(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
-        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "nadam")
-        : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
+        double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipnorm = null, bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "nadam")
+        : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
     {
         OptimizerChecks.Beta(beta1, nameof(beta1));
         OptimizerChecks.Beta(beta2, nameof(beta2));

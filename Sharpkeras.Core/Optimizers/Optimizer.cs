@@ -9,7 +9,7 @@ namespace Sharpkeras.Optimizers;
 /// <summary>
 /// Base class of optimizers (Keras's <c>keras.optimizers.Optimizer</c>), each wrapping a real
 /// <c>torch.optim</c> optimizer. Adds Keras's options: a learning-rate schedule evaluated every step,
-/// decoupled <c>weightDecay</c>, per-weight <c>clipNorm</c>, <c>globalClipNorm</c>, <c>clipValue</c>, and
+/// decoupled <c>weightDecay</c>, per-weight <c>clipNorm</c>, <c>globalClipnorm</c>, <c>clipValue</c>, and
 /// weight constraints. None of them reads a value back from the device.
 /// </summary>
 public abstract class Optimizer : IDisposable
@@ -23,24 +23,24 @@ public abstract class Optimizer : IDisposable
     /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
     /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
     /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
-    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="globalClipnorm">All gradients together are clipped to this global norm.</param>
     /// <param name="name">The optimizer's name.</param>
-    protected Optimizer(object learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipNorm, string name)
-        : this(learningRate, weightDecay, clipNorm, clipValue, globalClipNorm, false, 0.99, null, null, null, name) { }
+    protected Optimizer(object learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipnorm, string name)
+        : this(learningRate, weightDecay, clipNorm, clipValue, globalClipnorm, false, 0.99, null, null, null, name) { }
 
     /// <summary>Creates an optimizer with Keras's full set of base options.</summary>
     /// <param name="learningRate">A number or a <see cref="LearningRateSchedule"/>.</param>
     /// <param name="weightDecay">Decoupled weight decay: each step w -= lr·wd·w (null: none).</param>
     /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
     /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
-    /// <param name="globalClipNorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="globalClipnorm">All gradients together are clipped to this global norm.</param>
     /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
     /// <param name="emaMomentum">The average's momentum: avg ← m·avg + (1 − m)·w (default 0.99).</param>
     /// <param name="emaOverwriteFrequency">Every this many iterations the weights are overwritten with their average (null: only at <see cref="FinalizeVariableValues"/>).</param>
     /// <param name="gradientAccumulationSteps">Accumulate gradients over this many steps (≥ 2) and apply their mean once.</param>
     /// <param name="lossScaleFactor">The trainer multiplies the loss by it (<see cref="ScaleLoss"/>) and the gradients are divided by it before use.</param>
     /// <param name="name">The optimizer's name.</param>
-    protected Optimizer(object learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipNorm,
+    protected Optimizer(object learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipnorm,
         bool useEma, double emaMomentum, int? emaOverwriteFrequency, int? gradientAccumulationSteps, double? lossScaleFactor, string name)
     {
         switch (learningRate)
@@ -56,11 +56,11 @@ public abstract class Optimizer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weightDecay must be >= 0.");
         if (clipNorm is <= 0) throw new ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "clipNorm must be > 0.");
         if (clipValue is <= 0) throw new ArgumentOutOfRangeException(nameof(clipValue), clipValue, "clipValue must be > 0.");
-        if (globalClipNorm is <= 0) throw new ArgumentOutOfRangeException(nameof(globalClipNorm), globalClipNorm, "globalClipNorm must be > 0.");
-        if ((clipNorm != null ? 1 : 0) + (clipValue != null ? 1 : 0) + (globalClipNorm != null ? 1 : 0) > 1)
+        if (globalClipnorm is <= 0) throw new ArgumentOutOfRangeException(nameof(globalClipnorm), globalClipnorm, "globalClipnorm must be > 0.");
+        if ((clipNorm != null ? 1 : 0) + (clipValue != null ? 1 : 0) + (globalClipnorm != null ? 1 : 0) > 1)
             throw new ArgumentException(
-                $"Only one of clipNorm, clipValue and globalClipNorm can be set. Received: clipNorm={clipNorm}, clipValue={clipValue}, globalClipNorm={globalClipNorm}.",
-                nameof(globalClipNorm));
+                $"Only one of clipNorm, clipValue and globalClipnorm can be set. Received: clipNorm={clipNorm}, clipValue={clipValue}, globalClipnorm={globalClipnorm}.",
+                nameof(globalClipnorm));
         if (!(emaMomentum >= 0 && emaMomentum <= 1))
             throw new ArgumentOutOfRangeException(nameof(emaMomentum), emaMomentum, "emaMomentum must be in [0, 1].");
         if (emaOverwriteFrequency is < 1)
@@ -74,7 +74,7 @@ public abstract class Optimizer : IDisposable
         WeightDecay = weightDecay;
         ClipNorm = clipNorm;
         ClipValue = clipValue;
-        GlobalClipNorm = globalClipNorm;
+        GlobalClipNorm = globalClipnorm;
         Name = name;
     }
 

@@ -19,7 +19,7 @@ public sealed class SGD : Optimizer
     /// <param name="weightDecay">Decoupled weight decay, or null.</param>
     /// <param name="clipNorm">Per-weight gradient norm clip, or null.</param>
     /// <param name="clipValue">Gradient value clip, or null.</param>
-    /// <param name="globalClipNorm">Global gradient norm clip, or null.</param>
+    /// <param name="globalClipnorm">Global gradient norm clip, or null.</param>
     /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
     /// <param name="emaMomentum">The average's momentum (default 0.99).</param>
     /// <param name="emaOverwriteFrequency">Overwrite the weights with their average every this many iterations (null: only at the end of fit).</param>
@@ -27,9 +27,9 @@ public sealed class SGD : Optimizer
     /// <param name="lossScaleFactor">Loss scale: the loss is multiplied and the gradients divided by it.</param>
     /// <param name="name">The optimizer's name.</param>
     public SGD(object? learningRate = null, double momentum = 0.0, bool nesterov = false, double? weightDecay = null,
-        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, bool useEma = false, double emaMomentum = 0.99,
+        double? clipNorm = null, double? clipValue = null, double? globalClipnorm = null, bool useEma = false, double emaMomentum = 0.99,
         int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "SGD")
-        : base(learningRate ?? 0.01, weightDecay, clipNorm, clipValue, globalClipNorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
+        : base(learningRate ?? 0.01, weightDecay, clipNorm, clipValue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)
     {
         if (momentum is < 0 or > 1 || double.IsNaN(momentum))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1].");

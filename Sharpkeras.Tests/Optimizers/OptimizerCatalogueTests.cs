@@ -177,7 +177,7 @@ public class OptimizerCatalogueTests
             new Sharpkeras.Optimizers.Adafactor(beta2Decay: -0.7, epsilon1: 1e-29, epsilon2: 1e-2, clipThreshold: 2, relativeStep: false),
             new Ftrl(learningRatePower: -0.3, initialAccumulatorValue: 0.2, l1RegularizationStrength: 0.1, l2RegularizationStrength: 0.2,
                 l2ShrinkageRegularizationStrength: 0.3, beta: 0.4, gradientAccumulationSteps: 4, lossScaleFactor: 128),
-            new Sharpkeras.Optimizers.SGD(momentum: 0.9, nesterov: true, globalClipNorm: 1.0, useEma: true),
+            new Sharpkeras.Optimizers.SGD(momentum: 0.9, nesterov: true, globalClipnorm: 1.0, useEma: true),
         ];
         foreach (var o in all) Assert.That(RoundTrip(o, x => x.GetConfig()).GetType(), Is.EqualTo(o.GetType()));
     }

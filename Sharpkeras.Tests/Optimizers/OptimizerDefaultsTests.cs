@@ -83,7 +83,7 @@ public class OptimizerDefaultsTests
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new Nadam(beta2: -0.5))!.ParamName, Is.EqualTo("beta2"));
         // Keras: only one of clipnorm, clipvalue and global_clipnorm.
         var e = Assert.Throws<ArgumentException>(() => new SGD(clipNorm: 1.0, clipValue: 0.5))!;
-        Assert.That(e.Message, Does.Contain("Only one of clipNorm, clipValue and globalClipNorm"));
+        Assert.That(e.Message, Does.Contain("Only one of clipNorm, clipValue and globalClipnorm"));
     }
 
     [Test]

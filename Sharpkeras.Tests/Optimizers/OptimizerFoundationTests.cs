@@ -53,8 +53,8 @@ public class OptimizerFoundationTests
         Assert.That(Step(new SGD(learningRate: 0.1, clipNorm: 1.0)), Is.EqualTo(0.9f).Within(1e-6));
         // clipValue 2: g -> 2 ; w = 1 - 0.2
         Assert.That(Step(new SGD(learningRate: 0.1, clipValue: 2.0)), Is.EqualTo(0.8f).Within(1e-6));
-        // globalClipNorm 4: g -> 4 ; w = 1 - 0.4
-        Assert.That(Step(new SGD(learningRate: 0.1, globalClipNorm: 4.0)), Is.EqualTo(0.6f).Within(1e-6));
+        // globalClipnorm 4: g -> 4 ; w = 1 - 0.4
+        Assert.That(Step(new SGD(learningRate: 0.1, globalClipnorm: 4.0)), Is.EqualTo(0.6f).Within(1e-6));
         // weightDecay 0.5: w = 1 - 0.1*0.5*1 = 0.95, then the gradient step with g = 8: 0.95 - 0.8 = 0.15
         Assert.That(Step(new SGD(learningRate: 0.1, weightDecay: 0.5)), Is.EqualTo(0.15f).Within(1e-6));
     }

@@ -22,7 +22,7 @@ public class OptimizerOptionsTests
     public void GlobalClipNormScalesAllGradientsTogether()
     {
         // global norm = √(25 + 1) = 5.0990195; scale = 1/5.0990195 = 0.19611614
-        using var rig = new OptimizerTestRig(new SGD(learningRate: 1.0, globalClipNorm: 1.0), [0f, 0f], [0f, 0f]);
+        using var rig = new OptimizerTestRig(new SGD(learningRate: 1.0, globalClipnorm: 1.0), [0f, 0f], [0f, 0f]);
         rig.Step([3f, 4f], [0.6f, 0.8f]);
         double s = 1 / Math.Sqrt(26);
         Assert.That(rig.Kernel, Is.EqualTo(new[] { (float)(-3 * s), (float)(-4 * s) }).Within(1e-6));
