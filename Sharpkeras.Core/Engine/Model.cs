@@ -1,5 +1,4 @@
 using Sharpkeras.Engine;
-using Sharpkeras.Layers;
 using Sharpkeras.Trainers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -150,9 +149,6 @@ public partial class Model : Layer
         for (int i = 0; i < outs.Length; i++) SetMask(outs[i], masks.ElementAtOrDefault(i));
         return outs;
     }
-
-    /// <inheritdoc />
-    public override Dictionary<string, object?> GetConfig() => base.GetConfig();
 
     // ------------------------------------------------------------------------------- device
 
