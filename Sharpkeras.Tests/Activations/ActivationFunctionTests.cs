@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersMisc.MiscTestUtils;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -126,8 +126,8 @@ public class ApplicationsTests
         Assert.That(h["d_loss"].All(double.IsFinite) && h["g_loss"].All(double.IsFinite), Is.True);
         Assert.That(h["d_loss"][1], Is.Not.EqualTo(h["d_loss"][0]));
         Assert.That(h["g_loss"][1], Is.Not.EqualTo(h["g_loss"][0]));
-        Assert.That(gan.Generator.GetWeights().Zip(g0).Any(p => !TestUtil.Same(p.First, p.Second)), Is.True, "generator weights moved");
-        Assert.That(gan.Discriminator.GetWeights().Zip(d0).Any(p => !TestUtil.Same(p.First, p.Second)), Is.True, "discriminator weights moved");
+        Assert.That(gan.Generator.GetWeights().Zip(g0).Any(p => !Kit.Same(p.First, p.Second)), Is.True, "generator weights moved");
+        Assert.That(gan.Discriminator.GetWeights().Zip(d0).Any(p => !Kit.Same(p.First, p.Second)), Is.True, "discriminator weights moved");
         var generated = gan.Predict(torch.randn(4, 16), verbose: 0);
         Assert.That(generated.shape, Is.EqualTo(new long[] { 4, 28, 28, 1 }));
         Assert.That(generated.min().item<float>(), Is.GreaterThanOrEqualTo(-1f));

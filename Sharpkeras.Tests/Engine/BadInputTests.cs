@@ -96,7 +96,7 @@ public class BadInputTests
         yBad[3] = torch.tensor(-1L);
         Assert.Throws<ArgumentException>(() => m.Fit(x, yBad, verbose: 0));
         var after = m.GetWeights();
-        for (int i = 0; i < before.Count; i++) Assert.That(TestUtil.Same(after[i], before[i]), Is.True);
+        for (int i = 0; i < before.Count; i++) Assert.That(Kit.Same(after[i], before[i]), Is.True);
         Assert.That(m.Optimizer!.Iterations, Is.EqualTo(0));
     }
 
@@ -109,7 +109,7 @@ public class BadInputTests
         var ex = Assert.Throws<ArgumentException>(() => m.Fit(torch.randn(8, 4), torch.randn(8, 5), verbose: 0));
         Assert.That(ex!.Message, Does.Contain("(8, 5)").Or.Contain("5"));
         var after = m.GetWeights();
-        for (int i = 0; i < before.Count; i++) Assert.That(TestUtil.Same(after[i], before[i]), Is.True);
+        for (int i = 0; i < before.Count; i++) Assert.That(Kit.Same(after[i], before[i]), Is.True);
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Sharpkeras.Layers;
 using TorchSharp;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersMisc.MiscTestUtils;
 using static TorchSharp.torch;
 

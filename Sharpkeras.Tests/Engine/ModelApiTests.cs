@@ -208,7 +208,7 @@ public class ModelApiTests
         var before = model.Layers[0].GetWeights()[0].clone();
         model.Compile(optimizer: "sgd", loss: "mse");
         model.Fit(torch.randn(8, 2), torch.randn(8, 1), epochs: 2, verbose: 0);
-        Assert.That(TestUtil.Same(model.Layers[0].GetWeights()[0], before), Is.True);
+        Assert.That(Kit.Same(model.Layers[0].GetWeights()[0], before), Is.True);
         Assert.That(string.Join("\n", model.SummaryLines()), Does.Contain("Non-trainable params: 9 (36.00 B)"));
     }
 

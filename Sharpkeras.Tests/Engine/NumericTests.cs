@@ -3,14 +3,13 @@ using Sharpkeras.Layers;
 using Sharpkeras.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Sharpkeras.Tests.Kit;
 
 namespace Sharpkeras.Tests.Core;
 
 /// <summary>Numbers checked against values computed by hand from Keras's definitions.</summary>
 public class NumericTests
 {
-    private static Tensor T(float[] v, params long[] shape) => torch.tensor(v).reshape(shape);
-
     [Test]
     public void DenseOutputForFixedWeights()
     {

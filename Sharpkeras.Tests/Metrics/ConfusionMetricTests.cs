@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Sharpkeras.Metrics;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.Metrics.MetricTestUtil;
 
 namespace Sharpkeras.Tests.Metrics;

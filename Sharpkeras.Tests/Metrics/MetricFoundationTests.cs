@@ -2,14 +2,13 @@ using NUnit.Framework;
 using Sharpkeras.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Sharpkeras.Tests.Kit;
 
 namespace Sharpkeras.Tests.Core;
 
 /// <summary>Stateful metrics over several batches, against hand-computed values.</summary>
 public class MetricFoundationTests
 {
-    private static Tensor T(params float[] v) => torch.tensor(v);
-
     [Test]
     public void RegressionMetricsAccumulate()
     {

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Sharpkeras.Metrics;
 using TorchSharp;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.Metrics.MetricTestUtil;
 
 namespace Sharpkeras.Tests.Metrics;

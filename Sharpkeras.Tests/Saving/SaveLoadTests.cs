@@ -6,6 +6,7 @@ using NUnit.Framework;
 using Sharpkeras.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Sharpkeras.Tests.Kit;
 
 namespace Sharpkeras.Tests.Foundation;
 
@@ -35,7 +36,7 @@ public class SaveLoadTests
         var loaded = Model.Load(path);
         Assert.That(loaded, Is.InstanceOf<Sequential>());
         Assert.That(loaded.CountParams(), Is.EqualTo(61_706));
-        Assert.That(TestUtil.Same(loaded.Predict(x, verbose: 0), before), Is.True);
+        Assert.That(Same(loaded.Predict(x, verbose: 0), before), Is.True);
         using var zip = ZipFile.OpenRead(path);
         Assert.That(zip.Entries.Select(e => e.FullName), Is.EquivalentTo(new[] { "config.json", "model.safetensors" }));
         using var cfg = JsonDocument.Parse(zip.GetEntry("config.json")!.Open());
@@ -60,7 +61,7 @@ public class SaveLoadTests
         m.Save(path);
         var loaded = Model.Load(path);
         var after = loaded.Predict([xa, xb], verbose: 0);
-        Assert.That(TestUtil.Same(after[0], before[0]) && TestUtil.Same(after[1], before[1]), Is.True);
+        Assert.That(Same(after[0], before[0]) && Same(after[1], before[1]), Is.True);
         Assert.That(loaded.CountParams(), Is.EqualTo(m.CountParams()));
     }
 
@@ -83,7 +84,7 @@ public class SaveLoadTests
         Assert.That(values, Is.EqualTo(new float[] { 1, 2, 3, 4, 5, 6 }));
         var m2 = new Sequential(new Dense(3, inputShape: [2], name: "dense"));
         m2.LoadWeights(path);
-        Assert.That(TestUtil.Same(m2.GetWeights()[1], torch.tensor(new float[] { 7, 8, 9 })), Is.True);
+        Assert.That(Same(m2.GetWeights()[1], torch.tensor(new float[] { 7, 8, 9 })), Is.True);
     }
 
     [Test]
@@ -103,7 +104,7 @@ public class SaveLoadTests
             Assert.That(ex, Is.InstanceOf<InvalidDataException>().Or.InstanceOf<ArgumentException>());
             Assert.That(ex!.Message, Does.Contain(contains));
             var after = m.GetWeights();
-            for (int i = 0; i < before.Count; i++) Assert.That(TestUtil.Same(after[i], before[i]), Is.True);
+            for (int i = 0; i < before.Count; i++) Assert.That(Same(after[i], before[i]), Is.True);
         }
         var huge = (byte[])bytes.Clone();
         BinaryPrimitives.WriteUInt64LittleEndian(huge, ulong.MaxValue / 2);

@@ -97,9 +97,6 @@ internal static class LayerTestUtils
         }
     }
 
-    /// <summary>A float tensor from values and a shape.</summary>
-    public static Tensor T(float[] values, params long[] shape) => torch.tensor(values).reshape(shape);
-
     /// <summary>Asserts elementwise closeness to expected values.</summary>
     public static void AssertClose(Tensor actual, float[] expected, long[] shape, double tol = 1e-5)
     {

@@ -6,8 +6,6 @@ namespace Sharpkeras.Tests.Metrics;
 
 internal static class MetricTestUtil
 {
-    public static Tensor T(params float[] v) => torch.tensor(v);
-
     public static Tensor T2(float[,] v) => torch.tensor(v);
 
     public static double Value(Metric m)

@@ -10,9 +10,6 @@ namespace Sharpkeras.Tests.LayersMisc;
 /// <summary>Helpers for the reshaping, merging, activation and regularization layer tests.</summary>
 internal static class MiscTestUtils
 {
-    /// <summary>A float32 tensor from values and a shape.</summary>
-    public static Tensor T(float[] values, params long[] shape) => torch.tensor(values).reshape(shape);
-
     /// <summary>0, 1, 2, … as float32 in the given shape.</summary>
     public static Tensor Arange(params long[] shape) =>
         torch.arange(shape.Aggregate(1L, (a, b) => a * b), dtype: ScalarType.Float32).reshape(shape);

@@ -7,8 +7,6 @@ internal static class PreprocessingTestUtil
 {
     public static float[] Vals(Tensor t) => t.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
 
-    public static Tensor T(float[] values, params long[] shape) => torch.tensor(values).reshape(shape);
-
     /// <summary>A batch of <paramref name="n"/> copies of one (H, W, C) image.</summary>
     public static Tensor Copies(Tensor image, long n) => image.unsqueeze(0).expand(n, -1, -1, -1).contiguous();
 

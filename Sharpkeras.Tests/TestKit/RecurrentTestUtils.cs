@@ -129,14 +129,6 @@ internal static class RecurrentTestUtils
         return Enumerable.Range(0, b).Select(i => Enumerable.Range(0, n).Select(j => f.Skip((i * n + j) * d).Take(d).ToArray()).ToArray()).ToArray();
     }
 
-    public static void AssertClose(Tensor actual, double[] expected, double tol = 1e-5, string what = "")
-    {
-        var a = Flat(actual);
-        Assert.That(a.Length, Is.EqualTo(expected.Length), $"{what}: element count");
-        for (int i = 0; i < a.Length; i++)
-            Assert.That(a[i], Is.EqualTo(expected[i]).Within(tol), $"{what}: element {i}");
-    }
-
     // ------------------------------------------------------------------ config round-trip
 
     private static string Snake(string camel) => Regex.Replace(camel, "([a-z0-9])([A-Z])", "$1_$2").ToLowerInvariant();

@@ -2,14 +2,13 @@ using NUnit.Framework;
 using Sharpkeras.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Sharpkeras.Tests.Kit;
 
 namespace Sharpkeras.Tests.LayersAttention;
 
 public class MultiHeadAttentionTests
 {
     private static float[] Data(Tensor t) => t.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-
-    private static Tensor T(float[] values, params long[] shape) => torch.tensor(values).reshape(shape);
 
     [SetUp]
     public void SetUp() => Keras.Config.Device = torch.CPU;

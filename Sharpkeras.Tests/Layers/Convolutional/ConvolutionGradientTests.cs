@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Sharpkeras.Engine;
 using Sharpkeras.Layers;
 using TorchSharp;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersConv.LayerTestUtils;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Sharpkeras.Layers;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersMisc.MiscTestUtils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -84,7 +85,7 @@ public class LambdaIdentityTests
         Layer.SetMask(x, torch.tensor(new[] { true, true, false }).reshape(1, 3));
         var layer = new Identity();
         var y = layer.Apply(x);
-        Assert.That(TestUtil.Same(y, x), Is.True);
+        Assert.That(Kit.Same(y, x), Is.True);
         Assert.That(Layer.GetMask(y), Is.Not.Null, "masks pass through");
         Assert.That(SymbolicShape(new Identity(), 4, 5), Is.EqualTo(new int?[] { null, 4, 5 }));
         Assert.That(layer.ComputeOutputShape([null, 7]), Is.EqualTo(new int?[] { null, 7 }));

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Sharpkeras.Layers;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersMisc.MiscTestUtils;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using TorchSharp;
 using Sharpkeras.Layers;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersRecurrent.RecurrentTestUtils;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Sharpkeras.Layers;
+using static Sharpkeras.Tests.Kit;
 using static Sharpkeras.Tests.LayersMisc.MiscTestUtils;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,7 +18,7 @@ public class RegularizationTests
         var layer = new SpatialDropout1D(0.5, seed: 3);
         var x = torch.ones(4, 5, 6);
         Assert.That(SymbolicShape(new SpatialDropout1D(0.5), 5, 6), Is.EqualTo(new int?[] { null, 5, 6 }));
-        Assert.That(TestUtil.Same(layer.Apply(x), x), Is.True, "identity at inference");
+        Assert.That(Same(layer.Apply(x), x), Is.True, "identity at inference");
         var y = layer.Apply(x, training: true);
         Assert.That(y.shape, Is.EqualTo(x.shape));
         // Kept values are scaled by 1 / (1 − 0.5) = 2; dropped ones are 0.
@@ -30,7 +31,7 @@ public class RegularizationTests
         Assert.That(dropped, Is.InRange(3, total - 3), "about half of the 24 channels dropped");
         // The seed makes masks reproducible.
         var again = new SpatialDropout1D(0.5, seed: 3).Apply(x, training: true);
-        Assert.That(TestUtil.Same(again, y), Is.True);
+        Assert.That(Same(again, y), Is.True);
         AssertRoundTrip(new SpatialDropout1D(0.25, seed: 7), x);
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new SpatialDropout1D(1.0))!.ParamName, Is.EqualTo("rate"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SpatialDropout1D(-0.1));
@@ -52,7 +53,7 @@ public class RegularizationTests
         var cf = new SpatialDropout2D(0.5, dataFormat: "channels_first", seed: 5);
         var z = cf.Apply(torch.ones(3, 8, 4, 4), training: true);
         Assert.That((z.amax([2, 3]) - z.amin([2, 3])).abs().max().item<float>(), Is.EqualTo(0f));
-        Assert.That(TestUtil.Same(cf.Apply(x), x), Is.True, "identity at inference");
+        Assert.That(Same(cf.Apply(x), x), Is.True, "identity at inference");
         Assert.That(cf.GetConfig()["data_format"], Is.EqualTo("channels_first"));
         AssertRoundTrip(new SpatialDropout2D(0.3, dataFormat: "channels_first", seed: 2), torch.ones(2, 3, 2, 2));
         Assert.Throws<ArgumentException>(() => new SpatialDropout2D(0.5, name: "sd2").Apply(torch.ones(2, 3, 4)));
@@ -63,13 +64,13 @@ public class RegularizationTests
     {
         var x = torch.zeros(2000, 10);
         var layer = new GaussianNoise(0.5, seed: 1);
-        Assert.That(TestUtil.Same(layer.Apply(x), x), Is.True, "identity at inference");
+        Assert.That(Same(layer.Apply(x), x), Is.True, "identity at inference");
         var y = layer.Apply(x, training: true);
         // Zero-centered noise of standard deviation 0.5 over 20000 samples.
         Assert.That(y.mean().item<float>(), Is.EqualTo(0).Within(0.02));
         Assert.That(y.std().item<float>(), Is.EqualTo(0.5).Within(0.02));
         var again = new GaussianNoise(0.5, seed: 1).Apply(x, training: true);
-        Assert.That(TestUtil.Same(again, y), Is.True, "seeded noise is reproducible");
+        Assert.That(Same(again, y), Is.True, "seeded noise is reproducible");
         Assert.That(SymbolicShape(new GaussianNoise(0.5), 3, 4), Is.EqualTo(new int?[] { null, 3, 4 }));
         AssertRoundTrip(new GaussianNoise(0.1, seed: 4), torch.ones(2, 3));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianNoise(1.5))!.ParamName, Is.EqualTo("stddev"));
@@ -82,7 +83,7 @@ public class RegularizationTests
         var layer = new ActivityRegularization(l1: 0.1, l2: 0.01);
         var x = T([1, -2, 3, 0], 2, 2);
         var y = layer.Apply(x);
-        Assert.That(TestUtil.Same(y, x), Is.True, "passes the input through");
+        Assert.That(Same(y, x), Is.True, "passes the input through");
         var losses = layer.ActivityLosses.ToList();
         Assert.That(losses, Has.Count.EqualTo(1));
         // (0.1 · (1 + 2 + 3 + 0) + 0.01 · (1 + 4 + 9 + 0)) / batch 2 = (0.6 + 0.14) / 2 = 0.37.
