@@ -79,6 +79,8 @@ internal static class MiscTestUtils
                 result = v.GetBoolean(); return true;
             case JsonValueKind.Number when t == typeof(int) && v.TryGetInt32(out var i):
                 result = i; return true;
+            case JsonValueKind.Number when t == typeof(long) && v.TryGetInt64(out var l):
+                result = l; return true;
             case JsonValueKind.Number when t == typeof(double) || t == typeof(object):
                 result = v.GetDouble(); return true;
             case JsonValueKind.Array when t.IsArray:
