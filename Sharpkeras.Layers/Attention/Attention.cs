@@ -84,7 +84,12 @@ public class Attention : Layer
     /// <summary>Applies the layer in the Functional API to [query, value] or [query, value, key].</summary>
     /// <param name="inputs">[query, value] or [query, value, key].</param>
     /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i (recorded on the layer for the graph).</param>
-    public KerasTensor Apply(KerasTensor[] inputs, bool useCausalMask)
+    public KerasTensor Apply(KerasTensor[] inputs, bool useCausalMask) => ApplyMulti(inputs, useCausalMask)[0];
+
+    /// <summary>Like <see cref="Apply(KerasTensor[], bool)"/>, returning all outputs ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i (recorded on the layer for the graph).</param>
+    public KerasTensor[] ApplyMulti(KerasTensor[] inputs, bool useCausalMask)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (_graphUseCausalMask is bool b && b != useCausalMask)
@@ -92,18 +97,24 @@ public class Attention : Layer
                 $"Layer '{Name}' ({GetType().Name}) was already applied with useCausalMask: {b.ToString().ToLowerInvariant()}; use a separate layer for useCausalMask: {useCausalMask.ToString().ToLowerInvariant()}.");
         var outs = ApplyMulti(inputs);
         _graphUseCausalMask = useCausalMask;
-        return outs[0];
+        return outs;
     }
 
     /// <summary>Runs the layer on real tensors [query, value] or [query, value, key].</summary>
     /// <param name="inputs">[query, value] or [query, value, key].</param>
     /// <param name="training">Training mode (dropout active).</param>
     /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i.</param>
-    public Tensor Apply(Tensor[] inputs, bool training = false, bool useCausalMask = false)
+    public Tensor Apply(Tensor[] inputs, bool training = false, bool useCausalMask = false) => ApplyMulti(inputs, training, useCausalMask)[0];
+
+    /// <summary>Like <see cref="Apply(Tensor[], bool, bool)"/>, returning all outputs ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="training">Training mode (dropout active).</param>
+    /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i.</param>
+    public Tensor[] ApplyMulti(Tensor[] inputs, bool training, bool useCausalMask)
     {
         var previous = _callUseCausalMask;
         _callUseCausalMask = useCausalMask;
-        try { return ApplyMulti(inputs, training)[0]; }
+        try { return ApplyMulti(inputs, training); }
         finally { _callUseCausalMask = previous; }
     }
 

@@ -53,6 +53,12 @@ public class AttentionScoresTests
         var outs = layer.CallMulti([Q(), V()], false, [null, torch.tensor(new[] { true, true, false }).reshape(1, 3)]);
         var expected = Softmax(1, 0).Append(0).Concat(Softmax(0, 2).Append(0)).ToArray();
         Assert.That(Data(outs[1]), Is.EqualTo(expected).Within(1e-6));
+        // Causal (Tq 2, Tv 3): row 0 sees key 0 only, row 1 keys 0 and 1.
+        var causal = new Attention(returnAttentionScores: true).ApplyMulti([Q(), V()], false, useCausalMask: true);
+        Assert.That(Data(causal[1]), Is.EqualTo(new[] { 1.0, 0, 0 }.Concat(Softmax(0, 2).Append(0))).Within(1e-6));
+        var sq = Keras.Input([2, 2]);
+        var sym = new Attention(returnAttentionScores: true).ApplyMulti([sq, sq], useCausalMask: true);
+        Assert.That(sym[1].Shape, Is.EqualTo(new int?[] { null, 2, 2 }));
     }
 
     [Test]
