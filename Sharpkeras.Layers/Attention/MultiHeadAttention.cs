@@ -175,6 +175,16 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t (decoder self-attention).
     /// Recorded on the layer for the graph: applying the same layer again with a different value throws.</param>
     public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, KerasTensor? attentionMask = null, bool useCausalMask = false)
+        => ApplyMulti(query, value, key, attentionMask, useCausalMask)[0];
+
+    /// <summary>Like <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, KerasTensor?, bool)"/>, returning all outputs
+    /// ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="query">Query (B, T, dim).</param>
+    /// <param name="value">Value (B, S, dim).</param>
+    /// <param name="key">Optional key (B, S, dim); the value is used when null.</param>
+    /// <param name="attentionMask">Optional bool mask (B, T, S): true where query position t may attend to key position s.</param>
+    /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t (recorded on the layer for the graph).</param>
+    public KerasTensor[] ApplyMulti(KerasTensor query, KerasTensor value, KerasTensor? key, KerasTensor? attentionMask, bool useCausalMask)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -191,7 +201,7 @@ public sealed class MultiHeadAttention : Layer
         {
             var outs = ApplyMulti(list.ToArray());
             _graphUseCausalMask = useCausalMask;
-            return outs[0];
+            return outs;
         }
         finally { _pendingLayout = null; }
     }

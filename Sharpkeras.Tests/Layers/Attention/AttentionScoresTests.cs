@@ -119,6 +119,8 @@ public class AttentionScoresTests
         var mha = new MultiHeadAttention(numHeads: 2, keyDim: 8, returnAttentionScores: true).ApplyMulti(q, v);
         Assert.That(mha[0].Shape, Is.EqualTo(new int?[] { null, 3, 4 }));
         Assert.That(mha[1].Shape, Is.EqualTo(new int?[] { null, 2, 3, 5 }));
+        var causal = new MultiHeadAttention(numHeads: 2, keyDim: 8, returnAttentionScores: true).ApplyMulti(q, q, null, null, useCausalMask: true);
+        Assert.That(causal[1].Shape, Is.EqualTo(new int?[] { null, 2, 3, 3 }));
         var model = new Model([q, v, k], [att[0], att[1], mha[0], mha[1]]);
         var r = model.Predict([torch.randn(2, 3, 4), torch.randn(2, 5, 6), torch.randn(2, 5, 4)], verbose: 0);
         Assert.That(r.Select(t => t.shape).ToArray(), Is.EqualTo(new[]
