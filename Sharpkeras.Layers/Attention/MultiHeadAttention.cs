@@ -214,6 +214,17 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t.</param>
     /// <param name="training">Training mode (attention dropout active).</param>
     public Tensor Apply(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool useCausalMask = false, bool training = false)
+        => ApplyMulti(query, value, key, attentionMask, useCausalMask, training)[0];
+
+    /// <summary>Like <see cref="Apply(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/>, returning all outputs
+    /// ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="query">Query (B, T, dim).</param>
+    /// <param name="value">Value (B, S, dim).</param>
+    /// <param name="key">Optional key (B, S, dim); the value is used when null.</param>
+    /// <param name="attentionMask">Optional bool mask (B, T, S): true where query position t may attend to key position s.</param>
+    /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t.</param>
+    /// <param name="training">Training mode (attention dropout active).</param>
+    public Tensor[] ApplyMulti(Tensor query, Tensor value, Tensor? key, Tensor? attentionMask, bool useCausalMask, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -225,7 +236,7 @@ public sealed class MultiHeadAttention : Layer
         var previous = _callUseCausalMask;
         _callUseCausalMask = useCausalMask;
         _pendingLayout = MakeLayout(key is not null, attentionMask is not null);
-        try { return ApplyMulti(list.ToArray(), training)[0]; }
+        try { return ApplyMulti(list.ToArray(), training); }
         finally
         {
             _callUseCausalMask = previous;

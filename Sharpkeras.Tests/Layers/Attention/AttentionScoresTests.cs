@@ -94,6 +94,9 @@ public class AttentionScoresTests
         Assert.That(Data(outs[1]), Is.EqualTo(expected).Within(1e-6));
         Assert.That(Data(outs[1].sum([-1L])), Is.All.EqualTo(1f).Within(1e-6));
         Assert.That(Data(outs[0]), Is.EqualTo(Data(HandMha(false).Apply(Q(), V()))).Within(1e-5), "output unchanged");
+        // Causal: head 0 row 0 sees key 0 only; head 1 row 1 sees keys 0, 1 (scores 0, 2).
+        var c = Data(HandMha(true).ApplyMulti(Q(), V(), null, null, useCausalMask: true)[1]);
+        Assert.That(c, Is.EqualTo(new[] { 1.0, 0, 0 }.Concat(Softmax(0, 0).Append(0)).Concat(new[] { 1.0, 0, 0 }).Concat(Softmax(0, 2).Append(0))).Within(1e-6));
         var masked = HandMha(true);
         Assert.That(Data(masked.ApplyMulti([Q(), V(), torch.tensor(new[] { true, true, false, true, true, true }).reshape(1, 2, 3)])[1])[2], Is.EqualTo(0f),
             "an explicit attention mask zeroes the hidden position");
