@@ -18,8 +18,9 @@ public sealed class AdditiveAttention : Attention
     /// <param name="dropout">Dropout rate on the attention probabilities, in [0, 1).</param>
     /// <param name="seed">Optional seed of the dropout.</param>
     /// <param name="name">Layer name.</param>
-    public AdditiveAttention(bool useScale = true, double dropout = 0.0, int? seed = null, string? name = null)
-        : base(useScale, "dot", dropout, seed, name, checkScoreMode: false) { }
+    /// <param name="returnAttentionScores">Whether the layer has a second output, the attention distribution (B, Tq, Tv) (see <see cref="Attention"/>).</param>
+    public AdditiveAttention(bool useScale = true, double dropout = 0.0, int? seed = null, string? name = null, bool returnAttentionScores = false)
+        : base(useScale, "dot", dropout, seed, name, checkScoreMode: false, returnAttentionScores) { }
 
     /// <summary>The learned scale of shape (dim) (after build; null without useScale).</summary>
     public new KerasVariable? Scale => _vectorScale;

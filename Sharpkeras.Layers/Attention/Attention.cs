@@ -14,6 +14,11 @@ namespace Sharpkeras.Layers;
 /// Masks from earlier layers are used like Keras: the value's mask hides key positions, the query's mask
 /// zeroes the output rows (and is passed on). <c>useCausalMask</c> is an argument of
 /// <see cref="Apply(KerasTensor[], bool)"/> / <see cref="Apply(Tensor[], bool, bool)"/>.
+/// <para>With <c>returnAttentionScores: true</c> the layer has two outputs, [output (B, Tq, dim), scores (B, Tq, Tv)]
+/// where the scores are the attention distribution (softmax after masking, after dropout in training, as Keras
+/// returns it); use <c>ApplyMulti</c> (symbolic or eager) to get both — <c>Apply</c> returns the output only.
+/// Keras passes <c>return_attention_scores</c> at call time; here it is a constructor argument (saved in the
+/// config as <c>return_attention_scores</c>) so the layer's outputs are fixed for the graph.</para>
 /// </remarks>
 public class Attention : Layer
 {
@@ -29,11 +34,14 @@ public class Attention : Layer
     /// <param name="dropout">Dropout rate on the attention probabilities, in [0, 1).</param>
     /// <param name="seed">Optional seed of the dropout.</param>
     /// <param name="name">Layer name.</param>
-    public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0.0, int? seed = null, string? name = null)
-        : this(useScale, scoreMode, dropout, seed, name, checkScoreMode: true) { }
+    /// <param name="returnAttentionScores">Whether the layer has a second output, the attention distribution (B, Tq, Tv).</param>
+    public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0.0, int? seed = null, string? name = null,
+        bool returnAttentionScores = false)
+        : this(useScale, scoreMode, dropout, seed, name, checkScoreMode: true, returnAttentionScores) { }
 
     /// <summary>Constructor for subclasses (AdditiveAttention) that compute their own scores.</summary>
-    private protected Attention(bool useScale, string scoreMode, double dropout, int? seed, string? name, bool checkScoreMode)
+    private protected Attention(bool useScale, string scoreMode, double dropout, int? seed, string? name, bool checkScoreMode,
+        bool returnAttentionScores)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(scoreMode);
@@ -45,6 +53,7 @@ public class Attention : Layer
         ScoreMode = scoreMode;
         Dropout = dropout;
         Seed = seed;
+        ReturnAttentionScores = returnAttentionScores;
         if (seed is int s) _dropoutGenerator = new Generator((ulong)s, torch.CPU);
         SupportsMasking = true;
     }
@@ -61,6 +70,9 @@ public class Attention : Layer
     /// <summary>Seed of the dropout, if any.</summary>
     public int? Seed { get; }
 
+    /// <summary>Whether the layer returns [output, attention scores (B, Tq, Tv)] (two outputs).</summary>
+    public bool ReturnAttentionScores { get; }
+
     /// <summary>The learned scale (after build; null without <see cref="UseScale"/>).</summary>
     public KerasVariable? Scale => _scale;
 
@@ -72,7 +84,12 @@ public class Attention : Layer
     /// <summary>Applies the layer in the Functional API to [query, value] or [query, value, key].</summary>
     /// <param name="inputs">[query, value] or [query, value, key].</param>
     /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i (recorded on the layer for the graph).</param>
-    public KerasTensor Apply(KerasTensor[] inputs, bool useCausalMask)
+    public KerasTensor Apply(KerasTensor[] inputs, bool useCausalMask) => ApplyMulti(inputs, useCausalMask)[0];
+
+    /// <summary>Like <see cref="Apply(KerasTensor[], bool)"/>, returning all outputs ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i (recorded on the layer for the graph).</param>
+    public KerasTensor[] ApplyMulti(KerasTensor[] inputs, bool useCausalMask)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (_graphUseCausalMask is bool b && b != useCausalMask)
@@ -80,18 +97,24 @@ public class Attention : Layer
                 $"Layer '{Name}' ({GetType().Name}) was already applied with useCausalMask: {b.ToString().ToLowerInvariant()}; use a separate layer for useCausalMask: {useCausalMask.ToString().ToLowerInvariant()}.");
         var outs = ApplyMulti(inputs);
         _graphUseCausalMask = useCausalMask;
-        return outs[0];
+        return outs;
     }
 
     /// <summary>Runs the layer on real tensors [query, value] or [query, value, key].</summary>
     /// <param name="inputs">[query, value] or [query, value, key].</param>
     /// <param name="training">Training mode (dropout active).</param>
     /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i.</param>
-    public Tensor Apply(Tensor[] inputs, bool training = false, bool useCausalMask = false)
+    public Tensor Apply(Tensor[] inputs, bool training = false, bool useCausalMask = false) => ApplyMulti(inputs, training, useCausalMask)[0];
+
+    /// <summary>Like <see cref="Apply(Tensor[], bool, bool)"/>, returning all outputs ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="training">Training mode (dropout active).</param>
+    /// <param name="useCausalMask">Whether position i may only attend to positions j &lt;= i.</param>
+    public Tensor[] ApplyMulti(Tensor[] inputs, bool training, bool useCausalMask)
     {
         var previous = _callUseCausalMask;
         _callUseCausalMask = useCausalMask;
-        try { return ApplyMulti(inputs, training)[0]; }
+        try { return ApplyMulti(inputs, training); }
         finally { _callUseCausalMask = previous; }
     }
 
@@ -199,7 +222,7 @@ public class Attention : Layer
             var qm = AttentionMasking.CheckSequenceMask(this, qMask, q, "query").unsqueeze(-1);
             output = output.masked_fill(qm.logical_not(), 0.0);
         }
-        return [output];
+        return ReturnAttentionScores ? [output, weights] : [output];
     }
 
     /// <summary>The attention scores (B, Tq, Tv) from the query (B, Tq, dim) and the key (B, Tv, dim).</summary>
@@ -223,12 +246,20 @@ public class Attention : Layer
         return r;
     }
 
-    /// <summary>(batch, Tq, value dim): the query's shape with the value's last dimension.</summary>
+    /// <summary>
+    /// (batch, Tq, value dim): the query's shape with the value's last dimension; with
+    /// <see cref="ReturnAttentionScores"/> also the scores' (batch, Tq, Tv).
+    /// </summary>
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         CheckShapes(inputShapes);
         EnsureWeights(inputShapes[0]);
-        return [([.. inputShapes[0][..^1], inputShapes[1][^1]], DType)];
+        var q = inputShapes[0];
+        var v = inputShapes[1];
+        var k = inputShapes.Length > 2 ? inputShapes[2] : v;
+        (int?[], ScalarType) output = ([.. q[..^1], v[^1]], DType);
+        if (!ReturnAttentionScores) return [output];
+        return [output, ([.. q[..^1], k[^2] ?? v[^2]], DType)];
     }
 
     /// <inheritdoc />
@@ -239,6 +270,9 @@ public class Attention : Layer
         c["score_mode"] = ScoreMode;
         c["dropout"] = Dropout;
         c["seed"] = Seed;
+        // Keras has no such config key (it is a call argument there): written only when set, so default
+        // layers stay loadable by Keras.
+        if (ReturnAttentionScores) c["return_attention_scores"] = true;
         return c;
     }
 }

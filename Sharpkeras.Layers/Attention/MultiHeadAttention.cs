@@ -18,6 +18,12 @@ namespace Sharpkeras.Layers;
 /// Functional API and <see cref="Apply(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/> on real tensors.</para>
 /// <para>Masks made by earlier layers (e.g. <c>Embedding(maskZero: true)</c>) on the query, value and key are
 /// combined with the attention mask like Keras does; the output carries the query's mask.</para>
+/// <para>With <c>returnAttentionScores: true</c> the layer has two outputs, [output, scores] where the scores are the
+/// attention probabilities (softmax after masking, before dropout, as Keras returns them) of shape
+/// (B, numHeads, T, S) for rank-3 inputs (in general (B, &lt;non-attention dims&gt;, numHeads, &lt;query attention dims&gt;,
+/// &lt;key attention dims&gt;)); use <c>ApplyMulti</c> (symbolic or eager) to get both — <c>Apply</c> returns the output
+/// only. Keras passes <c>return_attention_scores</c> at call time; here it is a constructor argument (saved in the
+/// config as <c>return_attention_scores</c>) so the layer's outputs are fixed for the graph.</para>
 /// </remarks>
 public sealed class MultiHeadAttention : Layer
 {
@@ -55,10 +61,12 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="biasConstraint">Constraint of the projection biases.</param>
     /// <param name="seed">Optional seed of the attention dropout.</param>
     /// <param name="name">Layer name.</param>
+    /// <param name="returnAttentionScores">Whether the layer has a second output, the attention probabilities (B, numHeads, T, S).</param>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true,
         int[]? outputShape = null, int[]? attentionAxes = null, object? kernelInitializer = null, object? biasInitializer = null,
         object? kernelRegularizer = null, object? biasRegularizer = null, object? activityRegularizer = null,
-        object? kernelConstraint = null, object? biasConstraint = null, int? seed = null, string? name = null)
+        object? kernelConstraint = null, object? biasConstraint = null, int? seed = null, string? name = null,
+        bool returnAttentionScores = false)
         : base(name)
     {
         if (numHeads <= 0)
@@ -88,6 +96,7 @@ public sealed class MultiHeadAttention : Layer
         KernelConstraint = Constraints.Constraint.Get(kernelConstraint);
         BiasConstraint = Constraints.Constraint.Get(biasConstraint);
         Seed = seed;
+        ReturnAttentionScores = returnAttentionScores;
         if (seed is int s) _dropoutGenerator = new Generator((ulong)s, torch.CPU);
         SupportsMasking = true;
     }
@@ -112,6 +121,9 @@ public sealed class MultiHeadAttention : Layer
 
     /// <summary>Seed of the attention dropout, if any.</summary>
     public int? Seed { get; }
+
+    /// <summary>Whether the layer returns [output, attention scores] (two outputs).</summary>
+    public bool ReturnAttentionScores { get; }
 
     /// <summary>Initializer of the projection kernels.</summary>
     public Initializers.Initializer KernelInitializer { get; }
@@ -163,6 +175,16 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t (decoder self-attention).
     /// Recorded on the layer for the graph: applying the same layer again with a different value throws.</param>
     public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, KerasTensor? attentionMask = null, bool useCausalMask = false)
+        => ApplyMulti(query, value, key, attentionMask, useCausalMask)[0];
+
+    /// <summary>Like <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, KerasTensor?, bool)"/>, returning all outputs
+    /// ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="query">Query (B, T, dim).</param>
+    /// <param name="value">Value (B, S, dim).</param>
+    /// <param name="key">Optional key (B, S, dim); the value is used when null.</param>
+    /// <param name="attentionMask">Optional bool mask (B, T, S): true where query position t may attend to key position s.</param>
+    /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t (recorded on the layer for the graph).</param>
+    public KerasTensor[] ApplyMulti(KerasTensor query, KerasTensor value, KerasTensor? key, KerasTensor? attentionMask, bool useCausalMask)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -179,7 +201,7 @@ public sealed class MultiHeadAttention : Layer
         {
             var outs = ApplyMulti(list.ToArray());
             _graphUseCausalMask = useCausalMask;
-            return outs[0];
+            return outs;
         }
         finally { _pendingLayout = null; }
     }
@@ -192,6 +214,17 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t.</param>
     /// <param name="training">Training mode (attention dropout active).</param>
     public Tensor Apply(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool useCausalMask = false, bool training = false)
+        => ApplyMulti(query, value, key, attentionMask, useCausalMask, training)[0];
+
+    /// <summary>Like <see cref="Apply(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/>, returning all outputs
+    /// ([output, scores] with <see cref="ReturnAttentionScores"/>).</summary>
+    /// <param name="query">Query (B, T, dim).</param>
+    /// <param name="value">Value (B, S, dim).</param>
+    /// <param name="key">Optional key (B, S, dim); the value is used when null.</param>
+    /// <param name="attentionMask">Optional bool mask (B, T, S): true where query position t may attend to key position s.</param>
+    /// <param name="useCausalMask">Whether position t may only attend to positions s &lt;= t.</param>
+    /// <param name="training">Training mode (attention dropout active).</param>
+    public Tensor[] ApplyMulti(Tensor query, Tensor value, Tensor? key, Tensor? attentionMask, bool useCausalMask, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -203,7 +236,7 @@ public sealed class MultiHeadAttention : Layer
         var previous = _callUseCausalMask;
         _callUseCausalMask = useCausalMask;
         _pendingLayout = MakeLayout(key is not null, attentionMask is not null);
-        try { return ApplyMulti(list.ToArray(), training)[0]; }
+        try { return ApplyMulti(list.ToArray(), training); }
         finally
         {
             _callUseCausalMask = previous;
@@ -402,8 +435,9 @@ public sealed class MultiHeadAttention : Layer
         var q = CallLayer(_query!, [query], training).outputs[0];
         var k = CallLayer(_key!, [key], training).outputs[0];
         var v = CallLayer(_value!, [value], training).outputs[0];
-        var attended = ComputeAttention(q, k, v, mask, causalOnly, training);
-        return [CallLayer(_output!, [attended], training).outputs[0]];
+        var (attended, scores) = ComputeAttention(q, k, v, mask, causalOnly, training);
+        var output = CallLayer(_output!, [attended], training).outputs[0];
+        return ReturnAttentionScores ? [output, scores!] : [output];
     }
 
     private void CheckAttentionMask(Tensor mask, Tensor query, Tensor value)
@@ -425,10 +459,10 @@ public sealed class MultiHeadAttention : Layer
                 $"Layer '{Name}' (MultiHeadAttention): attentionMask must broadcast to {ShapeUtils.Format(target.ToArray())} (batch, query positions, key positions); got {ShapeUtils.Format(mask.shape)}.");
     }
 
-    private Tensor ComputeAttention(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causalOnly, bool training)
+    private (Tensor output, Tensor? scores) ComputeAttention(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causalOnly, bool training)
     {
         int nAxes = _attentionAxes!.Length;
-        if (_projectedRank == 4 && Dropout == 0)
+        if (_projectedRank == 4 && Dropout == 0 && !ReturnAttentionScores)
         {
             // Keras's fused path (dot_product_attention): (B, T, N, H) -> (B, N, T, H); an additive mask of -0.7·max(dtype).
             var qt = q.transpose(1, 2);
@@ -445,7 +479,7 @@ public sealed class MultiHeadAttention : Layer
                     .masked_fill(m.logical_not(), AttentionMasking.AttentionLargeNegative(q.dtype));
                 o = nn.functional.scaled_dot_product_attention(qt, kt, vt, additive);
             }
-            return o.transpose(1, 2);
+            return (o.transpose(1, 2), null);
         }
         // Keras's explicit path: scaled scores, masked softmax (masked probabilities are 0), dropout, combine.
         var scaled = q.mul(1.0 / Math.Sqrt(KeyDim));
@@ -453,6 +487,7 @@ public sealed class MultiHeadAttention : Layer
         Tensor? sm = mask;
         if (sm is not null) while (sm.dim() < scores.dim()) sm = sm.unsqueeze(-2 * nAxes - 1);
         var probs = AttentionMasking.MaskedSoftmax(scores, sm, nAxes);
+        var returned = probs;
         if (training && Dropout > 0)
         {
             if (_dropoutGenerator is null) probs = nn.functional.dropout(probs, Dropout, training: true);
@@ -462,7 +497,7 @@ public sealed class MultiHeadAttention : Layer
                 probs = probs * keep.to(probs.dtype) / (1.0 - Dropout);
             }
         }
-        return torch.einsum(_combineEquation, probs, v);
+        return (torch.einsum(_combineEquation, probs, v), ReturnAttentionScores ? returned : null);
     }
 
     /// <summary>The output carries the query's mask (Keras sets it on the attention output).</summary>
@@ -483,7 +518,15 @@ public sealed class MultiHeadAttention : Layer
         CheckShapes(q, v, k);
         EnsureProjections(q, v, k);
         int?[] shape = _outputShape is null ? [.. q] : [.. q[..^1], .. _outputShape.Select(d => (int?)d)];
-        return [(shape, DType)];
+        if (!ReturnAttentionScores) return [(shape, DType)];
+        // Scores: (batch, <non-attention dims>, heads, <query attention dims>, <key attention dims>) of the projected tensors.
+        var axes = _attentionAxes!;
+        int rank = _projectedRank;
+        int?[] pq = [.. q[..^1], NumHeads, KeyDim];
+        int?[] pk = [.. k[..^1], NumHeads, KeyDim];
+        var scores = Enumerable.Range(0, rank - 1).Where(i => !axes.Contains(i)).Select(i => pq[i])
+            .Concat(axes.Select(a => pq[a])).Concat(axes.Select(a => pk[a])).ToArray();
+        return [(shape, DType), (scores, DType)];
     }
 
     /// <inheritdoc />
@@ -500,6 +543,9 @@ public sealed class MultiHeadAttention : Layer
         c["kernel_initializer"] = KernelInitializer.ClassName;
         c["bias_initializer"] = BiasInitializer.ClassName;
         c["seed"] = Seed;
+        // Keras has no such config key (it is a call argument there): written only when set, so default
+        // layers stay loadable by Keras.
+        if (ReturnAttentionScores) c["return_attention_scores"] = true;
         return c;
     }
 }
