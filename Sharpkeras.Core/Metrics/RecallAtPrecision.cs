@@ -17,12 +17,8 @@ public sealed class RecallAtPrecision : SensitivitySpecificityBase
     /// <inheritdoc />
     public override Tensor Result()
     {
-        var (tp, fp, tn, fn) = Counts();
-        var sens = MetricUtils.DivideNoNan(tp, tp + fn);
-        var spec = MetricUtils.DivideNoNan(tn, tn + fp);
-        var prec = MetricUtils.DivideNoNan(tp, tp + fp);
-        var rec = sens;
-        return MaxUnderConstraint(prec, rec);
+        var (sens, spec, prec) = Rates();
+        return MaxUnderConstraint(prec, sens);
     }
 
     /// <inheritdoc />

@@ -17,11 +17,7 @@ public sealed class SensitivityAtSpecificity : SensitivitySpecificityBase
     /// <inheritdoc />
     public override Tensor Result()
     {
-        var (tp, fp, tn, fn) = Counts();
-        var sens = MetricUtils.DivideNoNan(tp, tp + fn);
-        var spec = MetricUtils.DivideNoNan(tn, tn + fp);
-        var prec = MetricUtils.DivideNoNan(tp, tp + fp);
-        var rec = sens;
+        var (sens, spec, prec) = Rates();
         return MaxUnderConstraint(spec, sens);
     }
 

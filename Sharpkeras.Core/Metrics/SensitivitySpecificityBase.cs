@@ -58,6 +58,13 @@ public abstract class SensitivitySpecificityBase : Metric
         return (Get(_tp), Get(_fp), Get(_tn), Get(_fn));
     }
 
+    /// <summary>Per threshold: sensitivity (= recall) tp/(tp+fn), specificity tn/(tn+fp) and precision tp/(tp+fp), each 0 where its denominator is 0.</summary>
+    private protected (Tensor sensitivity, Tensor specificity, Tensor precision) Rates()
+    {
+        var (tp, fp, tn, fn) = Counts();
+        return (MetricUtils.DivideNoNan(tp, tp + fn), MetricUtils.DivideNoNan(tn, tn + fp), MetricUtils.DivideNoNan(tp, tp + fp));
+    }
+
     /// <summary>max over thresholds of <paramref name="dependent"/> where <paramref name="constrained"/> ≥ the target (0 if none).</summary>
     private protected Tensor MaxUnderConstraint(Tensor constrained, Tensor dependent)
     {
