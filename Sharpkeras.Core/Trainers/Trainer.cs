@@ -70,6 +70,7 @@ internal sealed class Trainer
                     var valLogs = RunEvaluate(val, a.ValidationSteps, callbacks);
                     foreach (var (k, v) in valLogs) epochLogs["val_" + k] = v;
                 }
+                CollectStepGarbage();
                 callbacks.OnEpochEnd(epoch, epochLogs);
                 trainingLogs = epochLogs;
                 if (dist?.AnyRank(_model.StopTraining) ?? _model.StopTraining) break;
@@ -85,6 +86,14 @@ internal sealed class Trainer
         callbacks.OnTrainEnd(trainingLogs ?? new Dictionary<string, double>());
         return history;
     }
+
+    /// <summary>
+    /// Collects the youngest .NET generation once per epoch. Every step leaves short-lived managed wrappers
+    /// (TorchSharp tensor handles, already disposed, log dictionaries); the .NET GC otherwise lets them fill its whole
+    /// gen0 budget (tens of MiB on a server CPU) before the first collection, which showed as resident memory growing
+    /// over the first ~10 epochs (LeNet-5: +11%, then flat). A gen0 collection costs a few milliseconds per epoch.
+    /// </summary>
+    private static void CollectStepGarbage() => GC.Collect(0, GCCollectionMode.Forced, blocking: true);
 
     private int RunTrainEpoch(EpochIterator iterator, CallbackList callbacks, CancellationToken ct)
     {
