@@ -168,12 +168,17 @@ static int Bench(DataParallel? dp, string[] args)
             syncPerEpoch.Add(((dp?.GradientSyncTime ?? TimeSpan.Zero) - syncAtEpochStart).TotalSeconds);
         });
     model.Fit(x, y, batchSize: 256, epochs: epochs, verbose: 0, callbacks: [cb]);
+    // The per-step agreement on StopTraining Fit makes under a distribution: one all-reduce of one value.
+    const int checks = 200;
+    long started = Stopwatch.GetTimestamp();
+    for (int i = 0; i < checks; i++) dp?.AnyRank(false);
+    double stopCheckUs = Stopwatch.GetElapsedTime(started).TotalMilliseconds * 1000 / checks;
     if ((dp?.Rank ?? 0) == 0)
     {
         var steady = times.Skip(1).DefaultIfEmpty(times[0]).Average(); // the first epoch includes warm-up
         var sync = syncPerEpoch.Skip(1).DefaultIfEmpty(syncPerEpoch[0]).Average();
         Console.WriteLine(FormattableString.Invariant(
-            $"BENCH processes={dp?.WorldSize ?? 1} params={model.CountParams()} samples_per_s={samples / steady:F0} epoch_s={steady:F3} grad_sync_s={sync:F3}"));
+            $"BENCH processes={dp?.WorldSize ?? 1} params={model.CountParams()} samples_per_s={samples / steady:F0} epoch_s={steady:F3} grad_sync_s={sync:F3} stop_check_us={(dp is null ? 0 : stopCheckUs):F1} steps_per_epoch={(samples + 255) / 256}"));
     }
     return 0;
 }
