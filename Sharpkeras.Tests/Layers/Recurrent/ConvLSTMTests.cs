@@ -282,6 +282,7 @@ public class ConvLSTMTests
         model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.02), loss: "binary_crossentropy");
         var history = model.Fit(x, y, batchSize: 16, epochs: 12, shuffle: false, verbose: 0);
         var loss = history["loss"];
+        TestContext.Out.WriteLine($"moving pixel: loss {loss[0]:F4} → {loss[^1]:F4} in {loss.Count} epochs");
         Assert.That(loss.All(double.IsFinite), Is.True);
         Assert.That(loss[^1], Is.LessThan(0.5 * loss[0]), $"loss {loss[0]:F4} → {loss[^1]:F4}");
     }
