@@ -30,7 +30,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     private static readonly ConditionalWeakTable<Tensor, Tensor> Masks = new();
 
     /// <summary>Creates a layer.</summary>
-    /// <param name="name">Unique name; by default the snake-case class name with a counter ("dense_1").</param>
+    /// <param name="name">Unique name; by default the snake-case class name with a counter ("dense_1"; an alias class such as MaxPool2D takes its canonical class's, "max_pooling2d").</param>
     /// <param name="trainable">Whether the layer's weights are updated by training.</param>
     /// <param name="inputShape">Optional input shape (batch dimension excluded), for the first layer of a Sequential.</param>
     /// <param name="dtype">The weights' element type (default <see cref="Keras.Config.FloatX"/>).</param>
@@ -39,7 +39,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     {
         if (name != null && (name.Length == 0 || name.Contains('.') || name.Contains('/')))
             throw new ArgumentException($"Layer name must be non-empty and contain no '.' or '/'; got '{name}'.", nameof(name));
-        this.name = name ?? NameScope.Unique(NameScope.ToSnakeCase(GetType().Name));
+        this.name = name ?? NameScope.Unique(NameScope.ToSnakeCase(Saving.TypeCatalog.CanonicalName(GetType())));
         _trainable = trainable;
         if (inputShape != null)
         {
