@@ -8,12 +8,17 @@ namespace Sharpkeras.Constraints;
 public abstract class Constraint
 {
     /// <summary>Returns the projected weight (given and returned in torch layout; pass axes accordingly).</summary>
+    /// <param name="w">The weight after an optimizer step, in torch layout (e.g. a Dense kernel as (units, inputDim)).</param>
+    /// <returns>The projected weight, same shape; the layer copies it into the variable.</returns>
     public abstract Tensor Call(Tensor w);
 
     /// <summary>The arguments that rebuild this constraint (Keras's <c>get_config</c>).</summary>
     public virtual Dictionary<string, object?> GetConfig() => new();
 
     /// <summary>Resolves "non_neg", "unit_norm", "max_norm", a Constraint, or null.</summary>
+    /// <param name="identifier">A constraint object (returned as is), one of the aliases <c>"non_neg"</c>, <c>"max_norm"</c>, <c>"unit_norm"</c> (Keras's defaults), or null.</param>
+    /// <returns>The constraint, or null for a null identifier.</returns>
+    /// <exception cref="System.ArgumentException">An unknown alias or an object that is not a <see cref="Constraint"/>.</exception>
     public static Constraint? Get(object? identifier) => identifier switch
     {
         null => null,
@@ -34,6 +39,8 @@ public sealed class NonNeg : Constraint
 }
 
 /// <summary>Limits the norm of each column (over all axes but the last in Keras layout) to <c>maxValue</c>.</summary>
+/// <param name="maxValue">The largest norm allowed for each slice (Keras's <c>max_value</c>, default 2).</param>
+/// <param name="axis">The axes, of the weight as stored (torch layout), over which each norm is computed (default [0]).</param>
 public sealed class MaxNorm(double maxValue = 2.0, long[]? axis = null) : Constraint
 {
     private readonly long[] _axis = axis ?? [0];
@@ -51,6 +58,7 @@ public sealed class MaxNorm(double maxValue = 2.0, long[]? axis = null) : Constr
 }
 
 /// <summary>Scales weights so each column has unit norm.</summary>
+/// <param name="axis">The axes, of the weight as stored (torch layout), over which each norm is computed (default [0]).</param>
 public sealed class UnitNorm(long[]? axis = null) : Constraint
 {
     private readonly long[] _axis = axis ?? [0];

@@ -69,6 +69,8 @@ public sealed class KerasVariable
     }
 
     /// <summary>Assigns a value given in Keras's layout (copied in place; shape checked).</summary>
+    /// <param name="kerasValue">The new value in Keras's layout (e.g. a Dense kernel as (inputDim, units)); any dtype or device, it is converted. The caller keeps ownership.</param>
+    /// <exception cref="System.ArgumentException">The value's shape differs from the variable's Keras shape.</exception>
     public void Assign(Tensor kerasValue)
     {
         ArgumentNullException.ThrowIfNull(kerasValue);

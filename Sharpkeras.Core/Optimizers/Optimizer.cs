@@ -208,6 +208,7 @@ public abstract class Optimizer : IDisposable
     public bool Built => TorchOptimizer != null;
 
     /// <summary>Creates the torch optimizer for these weights (done by the trainer before the first step).</summary>
+    /// <param name="variables">The trainable variables, in the model's order (the order of the optimizer's saved state).</param>
     public virtual void Build(IReadOnlyList<KerasVariable> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -223,12 +224,15 @@ public abstract class Optimizer : IDisposable
     }
 
     /// <summary>Makes the torch optimizer for <paramref name="parameters"/> with Keras's hyper-parameters.</summary>
+    /// <param name="parameters">The torch parameters behind the trainable variables.</param>
+    /// <param name="learningRate">The initial learning rate (the schedule's value at step 0).</param>
     protected abstract torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate);
 
     /// <summary>
     /// Called by <see cref="Step"/> just before the torch step, after the learning rate for this step was set:
     /// lets an optimizer adjust host-side hyper-parameters of the torch optimizer (nothing may be read from the device).
     /// </summary>
+    /// <param name="learningRate">The learning rate this step uses (after the schedule).</param>
     protected virtual void BeforeTorchStep(double learningRate) { }
 
     /// <summary>Whether the torch optimizer applies the weight decay itself (AdamW).</summary>

@@ -169,6 +169,9 @@ public sealed class StringLookup : Layer
     }
 
     /// <summary>Not usable on tensors: strings are not tensors in TorchSharp. Use <see cref="Lookup"/>.</summary>
+    /// <param name="inputs">Any tensor; always rejected.</param>
+    /// <param name="training">Unused.</param>
+    /// <exception cref="System.InvalidOperationException">Always: strings are not tensors in TorchSharp.</exception>
     public override Tensor Call(Tensor inputs, bool training)
         => throw new InvalidOperationException($"StringLookup '{Name}' works on strings, which are not tensors in TorchSharp: call Lookup(strings) to get int64 indices.");
 

@@ -133,6 +133,7 @@ public abstract class RecurrentLayer : Layer
     }
 
     /// <summary>Builds from the sequence shape followed by the initial states' shapes ([x, h0(, c0)]).</summary>
+    /// <param name="inputShapes">The sequence's shape (batch, timesteps, features), then the initial states' shapes (batch, units).</param>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -240,6 +241,9 @@ public abstract class RecurrentLayer : Layer
     /// Runs the layer on [x] or [x, initial states…] with the sequence's mask (masks[0], (batch, timesteps)):
     /// returns [output] or, with <see cref="ReturnState"/>, [output, final states…].
     /// </summary>
+    /// <param name="inputs">[x] or [x, initial states…]: x is (batch, timesteps, features); each state is (batch, units).</param>
+    /// <param name="training">True during training (enables <c>dropout</c> and <c>recurrentDropout</c>).</param>
+    /// <param name="masks">The inputs' masks; masks[0] is the sequence's (batch, timesteps) mask (masked steps keep the previous state and output), or null.</param>
     public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -295,6 +299,8 @@ public abstract class RecurrentLayer : Layer
     /// (Keras 3 also marks RNN layers as not supporting masks, which drops it; Sharpkeras propagates it as tf.keras
     /// did, so masked sequence-to-sequence losses work.)
     /// </summary>
+    /// <param name="inputs">The sequence.</param>
+    /// <param name="mask">The sequence's (batch, timesteps) mask, or null.</param>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <inheritdoc />
