@@ -290,8 +290,7 @@ public abstract class Optimizer : IDisposable
                         if (_emaAverages[i] is Tensor a) _variables[i].Value.copy_(a);
             }
             if (update)
-                foreach (var v in _variables)
-                    if (v.Constraint != null) v.Value.copy_(v.Constraint.Call(v.Value));
+                foreach (var v in _variables) v.ApplyConstraint();
         }
         Iterations++;
     }
