@@ -160,6 +160,16 @@ public abstract class Optimizer : IDisposable
     public IReadOnlyList<Tensor?>? EmaAverages => _emaAverages;
 
     /// <summary>
+    /// The optimizer's own per-weight state beside the torch optimizer's, for saving: Keras's <c>average</c> (EMA) and
+    /// <c>gradient_accumulator</c> variables, each a list in <see cref="Variables"/> order (torch layout, like the weights).
+    /// </summary>
+    internal IEnumerable<(string Name, IReadOnlyList<Tensor?> Values)> ExtraState()
+    {
+        if (_emaAverages is not null) yield return ("average", _emaAverages);
+        if (_accumulators is not null) yield return ("gradient_accumulator", _accumulators);
+    }
+
+    /// <summary>
     /// Keras's <c>finalize_variable_values</c>: with <see cref="UseEma"/>, overwrites the weights with their moving average. Keras's
     /// <c>fit</c> calls it when training ends.
     /// </summary>
