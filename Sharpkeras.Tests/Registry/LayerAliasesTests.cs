@@ -1,4 +1,3 @@
-using System.Text;
 using NUnit.Framework;
 using Sharpkeras.Layers;
 using Sharpkeras.Registry;
@@ -55,11 +54,8 @@ public class LayerAliasesTests
             var path = Path.Combine(dir, "m.keras");
             model.Save(path);
             // Keras writes canonical names; a config that names Keras's alias (keras.layers.Convolution2D) still loads.
-            var entries = ReadZip(path).Select(e => e.Name != "config.json" ? e : (Name: e.Name, Data: Encoding.UTF8.GetBytes(
-                Encoding.UTF8.GetString(e.Data).Replace("\"Conv2D\"", "\"Convolution2D\"").Replace("\"GlobalAveragePooling2D\"", "\"GlobalAvgPool2D\"")))).ToList();
-            Assert.That(Encoding.UTF8.GetString(entries.Single(e => e.Name == "config.json").Data), Does.Contain("Convolution2D"));
-            var edited = Path.Combine(dir, "aliases.keras");
-            WriteZip(edited, entries);
+            var edited = EditConfigJson(path, "aliases.keras",
+                json => json.Replace("\"Conv2D\"", "\"Convolution2D\"").Replace("\"GlobalAveragePooling2D\"", "\"GlobalAvgPool2D\""));
             var loaded = Model.Load(edited);
             Assert.That(loaded.Layers.OfType<Conv2D>().Count(), Is.EqualTo(1));
             Assert.That(loaded.Layers.OfType<GlobalAveragePooling2D>().Count(), Is.EqualTo(1));
