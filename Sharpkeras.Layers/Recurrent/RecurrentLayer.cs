@@ -176,7 +176,7 @@ public abstract class RecurrentLayer : Layer
     // ------------------------------------------------------------------------------------------ shapes
 
     /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [DType])[0].shape;
+    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [InputDType])[0].shape;
 
     /// <inheritdoc />
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
@@ -187,9 +187,9 @@ public abstract class RecurrentLayer : Layer
         var s = inputShapes[0];
         int units = _cell.OutputSize;
         int?[] output = ReturnSequences ? [s[0], s[1], units] : [s[0], units];
-        var list = new List<(int?[], ScalarType)> { (output, DType) };
+        var list = new List<(int?[], ScalarType)> { (output, ComputeDType) };
         if (ReturnState)
-            foreach (var size in _cell.StateSize) list.Add(([s[0], size], DType));
+            foreach (var size in _cell.StateSize) list.Add(([s[0], size], ComputeDType));
         return list.ToArray();
     }
 
