@@ -222,6 +222,40 @@ public class DTypePolicyTests
     }
 
     [Test]
+    public void AugmentationResNetAndTransformerTrainAStepUnderMixedBFloat16()
+    {
+        Keras.Config.SetDTypePolicy("mixed_bfloat16");
+        Keras.Config.Seed(11);
+        var inputs = Keras.Input([16, 16, 3]);
+        var h = new RandomFlip("horizontal", seed: 1).Apply(inputs);
+        h = new RandomTranslation(0.1, 0.1, seed: 1).Apply(h);
+        h = new Rescaling(2.0, offset: -1.0).Apply(h);
+        h = new Conv2D(4, kernelSize: 3, padding: "same").Apply(h);
+        h = new BatchNormalization().Apply(h);
+        h = new Activation("relu").Apply(h);
+        h = new Dropout(0.2).Apply(h);
+        h = new GlobalAveragePooling2D().Apply(h);
+        var augmented = new Model(inputs, new Dense(3).Apply(h));
+        var resnet = Sharpkeras.Applications.ResNet18(inputShape: [32, 32, 3], classes: 3);
+        var transformer = Sharpkeras.Applications.TransformerClassifier(vocabSize: 50, maxLen: 8, embedDim: 16, numHeads: 2, ffDim: 16, numClasses: 3);
+        var cases = new (Model model, Tensor x)[]
+        {
+            (augmented, torch.rand(4, 16, 16, 3)),
+            (resnet, torch.rand(2, 32, 32, 3)),
+            (transformer, torch.randint(1, 50, new long[] { 4, 8 })),
+        };
+        foreach (var (model, x) in cases)
+        {
+            model.Compile(optimizer: "adam", loss: new Losses.SparseCategoricalCrossentropy(fromLogits: true));
+            var y = torch.tensor(Enumerable.Range(0, (int)x.shape[0]).Select(i => (long)(i % 3)).ToArray());
+            var logs = model.TrainOnBatch(x, y);
+            Assert.That(double.IsFinite(logs["loss"]), $"{model.Name}: loss {logs["loss"]}");
+            Assert.That(model.PredictOnBatch(x).dtype, Is.EqualTo(ScalarType.BFloat16), model.Name);
+            Assert.That(model.Variables.All(v => v.Value.dtype != ScalarType.BFloat16), $"{model.Name}: float32 weights");
+        }
+    }
+
+    [Test]
     public void PolicyOfABuiltLayerChangesOnlyWhenTheWeightTypeStays()
     {
         var d = new Dense(1);
