@@ -172,6 +172,7 @@ if (opts.Models.Contains("cifar"))
     Say("");
 
     if (opts.Models.Contains("mixed")) MixedPrecision.Run(opts, device, Say);
+    if (opts.Models.Contains("mixedops")) MixedPrecision.Ops(device, Say);
 
     if (opts.Models.Contains("feeding"))
     {
