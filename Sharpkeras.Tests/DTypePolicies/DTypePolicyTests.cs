@@ -181,17 +181,26 @@ public class DTypePolicyTests
     }
 
     [Test]
-    public void LstmFusedPathRunsInBFloat16CloseToFloat32()
+    public void RecurrentFusedPathsRunInBFloat16CloseToFloat32([Values("lstm", "gru")] string kind, [Values(false, true)] bool masked)
     {
         Keras.Config.Seed(3);
+        Layer Make() => kind == "lstm" ? new LSTM(4, returnSequences: true) : new GRU(4, returnSequences: true);
         var x = torch.rand(2, 5, 3);
-        var reference = new LSTM(4, returnSequences: true);
-        var yRef = reference.Apply(x);
+        // Masked: the second sequence has 3 valid steps (the fused kernel's masked path).
+        var mask = torch.tensor(new[] { true, true, true, true, true, true, true, true, false, false }).reshape(2, 5);
+        Tensor Run(Layer l)
+        {
+            var input = x.clone();
+            if (masked) Layer.SetMask(input, mask);
+            return l.Apply(input);
+        }
+        var reference = Make();
+        var yRef = Run(reference);
         Keras.Config.SetDTypePolicy("mixed_bfloat16");
-        var mixed = new LSTM(4, returnSequences: true);
-        mixed.Apply(x);
+        var mixed = Make();
+        Run(mixed);
         mixed.SetWeights(reference.GetWeights());
-        var y = mixed.Apply(x);
+        var y = Run(mixed);
         Assert.That(y.dtype, Is.EqualTo(ScalarType.BFloat16));
         Assert.That(mixed.Variables.All(v => v.Value.dtype == ScalarType.Float32));
         Assert.That(y.to(ScalarType.Float32).sub(yRef).abs().max().item<float>(), Is.LessThan(0.02f), "bfloat16 keeps about 3 significant digits");
