@@ -17,6 +17,7 @@ internal static class OnnxRecurrent
     {
         string hint = rnn.Name;
         string desc = OnnxLayers.Describe(rnn);
+        if (rnn is ConvLSTM) throw new NotSupportedException($"{desc} is not exportable to ONNX: ConvLSTM layers have no ONNX conversion.");
         if (rnn.ReturnState) throw new NotSupportedException($"{desc}: returnState is not exported to ONNX.");
         if (x.Shape.Length != 3 || x.Shape[1] is not int steps)
             throw new NotSupportedException($"{desc}: the number of time steps must be fixed to export (input shape {Engine.ShapeUtils.Format(x.Shape)}).");

@@ -96,6 +96,9 @@ public sealed class LossScaleOptimizer : Optimizer
     /// <inheritdoc />
     public override void FinalizeVariableValues() => InnerOptimizer.FinalizeVariableValues();
 
+    /// <summary>The wrapped optimizer's EMA averages and accumulators (saved with the model).</summary>
+    internal override IEnumerable<(string Name, IReadOnlyList<Tensor?> Values)> ExtraState() => InnerOptimizer.ExtraState();
+
     /// <summary>Keras's <c>scale_loss</c>: the loss times the current scale (<see cref="InitialScale"/> before <see cref="Build"/>).</summary>
     /// <param name="loss">The loss.</param>
     public override Tensor ScaleLoss(Tensor loss)

@@ -8,7 +8,7 @@ public sealed class Activation : Layer
     private readonly Func<Tensor, Tensor> _fn;
 
     /// <summary>Creates the layer.</summary>
-    /// <param name="activation">The activation alias ("relu", "softmax", …).</param>
+    /// <param name="activation">The activation's alias, e.g. "relu", "sigmoid", "softmax", "gelu" (see <c>Activations</c>).</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
     /// <param name="dtype">Dtype policy or its name (default the global policy). Under mixed precision Keras advises a
