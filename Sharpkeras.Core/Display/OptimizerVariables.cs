@@ -17,6 +17,12 @@ internal static class OptimizerVariables
     /// <summary>Keras's <c>count_params(optimizer.variables)</c> and their memory in bytes.</summary>
     public static (long count, double bytes) CountAndBytes(Optimizer optimizer)
     {
+        if (optimizer is LossScaleOptimizer ls)
+        {
+            // Its own iteration, learning_rate, step_counter and dynamic_scale, then the wrapped optimizer's.
+            var (n, b) = CountAndBytes(ls.InnerOptimizer);
+            return (n + 4, b + 16);
+        }
         long count = 1; double bytes = 4;                         // iteration (int32)
         if (optimizer.Schedule is null) { count += 1; bytes += 4; } // learning_rate (float32)
         double slots = optimizer switch

@@ -56,8 +56,36 @@ public sealed class KerasVariable
 
     internal int[]? TorchToKerasPermutation { get; }
 
-    /// <summary>The live tensor (torch layout), as registered in the owning module.</summary>
-    public Tensor Value { get; internal set; } = null!;
+    private Tensor _value = null!;
+
+    /// <summary>
+    /// The live tensor (torch layout), as registered in the owning module. While a mixed-precision layer runs (Keras's
+    /// autocast scope) a floating-point weight with <see cref="Autocast"/> reads as a differentiable copy cast to that
+    /// layer's compute type, as Keras's <c>variable.value</c> does; everywhere else it is the stored tensor itself.
+    /// </summary>
+    public Tensor Value
+    {
+        get
+        {
+            var v = _value;
+            if (Layer.AutocastScope is ScalarType scope && Autocast)
+            {
+                var t = v.dtype;
+                if (t != scope && t.IsFloat()) return v.to(scope);
+            }
+            return v;
+        }
+        internal set => _value = value;
+    }
+
+    /// <summary>The stored tensor, never cast (for in-place updates, the optimizer and saving).</summary>
+    internal Tensor Raw => _value;
+
+    /// <summary>
+    /// Whether the weight is read cast to the compute type inside a mixed-precision layer's call (Keras's
+    /// <c>autocast</c>; false for statistics a layer updates in place, such as BatchNormalization's).
+    /// </summary>
+    public bool Autocast { get; internal init; } = true;
 
     /// <summary>
     /// Projects the value with its <see cref="Constraint"/> (no-op without one), in place. The constraint sees the
@@ -66,16 +94,16 @@ public sealed class KerasVariable
     internal void ApplyConstraint()
     {
         if (Constraint is null) return;
-        var keras = TorchToKerasPermutation is null ? Value : Value.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
+        var keras = TorchToKerasPermutation is null ? Raw : Raw.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
         using var projected = Constraint.Call(keras);
-        Value.copy_(KerasToTorchPermutation is null ? projected : projected.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray()));
+        Raw.copy_(KerasToTorchPermutation is null ? projected : projected.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray()));
     }
 
     /// <summary>A copy of the value in Keras's layout, detached, on the CPU.</summary>
     public Tensor ToKerasLayout()
     {
         using var _ = torch.no_grad();
-        var v = Value.detach();
+        var v = Raw.detach();
         if (TorchToKerasPermutation != null) v = v.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
         return v.to(torch.CPU).contiguous().clone();
     }
@@ -92,7 +120,7 @@ public sealed class KerasVariable
         using var _ = torch.no_grad();
         var v = kerasValue;
         if (KerasToTorchPermutation != null) v = v.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray());
-        Value.copy_(v.to(Value.dtype, Value.device));
+        Raw.copy_(v.to(Raw.dtype, Raw.device));
     }
 
     /// <inheritdoc />

@@ -33,8 +33,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <param name="name">Unique name; by default the snake-case class name with a counter ("dense_1"; an alias class such as MaxPool2D takes its canonical class's, "max_pooling2d").</param>
     /// <param name="trainable">Whether the layer's weights are updated by training.</param>
     /// <param name="inputShape">Optional input shape (batch dimension excluded), for the first layer of a Sequential.</param>
-    /// <param name="dtype">The weights' element type (default <see cref="Keras.Config.FloatX"/>).</param>
-    protected Layer(string? name = null, bool trainable = true, int?[]? inputShape = null, ScalarType? dtype = null)
+    /// <param name="dtype">The layer's dtype policy, or a policy name ("float32", "mixed_bfloat16", …) or element type,
+    /// which convert implicitly (default the global policy, <see cref="Keras.Config.DTypePolicy()"/>).</param>
+    protected Layer(string? name = null, bool trainable = true, int?[]? inputShape = null, DTypePolicy? dtype = null)
         : base("layer")
     {
         if (name != null && (name.Length == 0 || name.Contains('.') || name.Contains('/')))
@@ -47,14 +48,52 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
                 throw new ArgumentException($"Layer '{this.name}': inputShape dimensions must be positive or null; got {ShapeUtils.Format(inputShape)}.", nameof(inputShape));
             DeclaredInputShape = inputShape;
         }
-        DType = dtype ?? Keras.Config.FloatX;
+        _dtypePolicy = dtype ?? Keras.Config.DTypePolicy();
     }
+
+    private DTypePolicy _dtypePolicy;
 
     /// <summary>The layer's unique name.</summary>
     public string Name => name!;
 
-    /// <summary>The element type of the layer's weights and float computations.</summary>
-    public ScalarType DType { get; }
+    /// <summary>The element type of the layer's weights (Keras's <c>layer.dtype</c>, the policy's variable type).</summary>
+    public ScalarType DType => _dtypePolicy.VariableDType;
+
+    /// <summary>The element type of the layer's weights (Keras's <c>variable_dtype</c>; same as <see cref="DType"/>).</summary>
+    public ScalarType VariableDType => _dtypePolicy.VariableDType;
+
+    /// <summary>
+    /// The element type the layer computes in (Keras's <c>compute_dtype</c>): its floating-point inputs are cast to it and,
+    /// while it runs, its weights are read cast to it. Differs from <see cref="DType"/> under a mixed-precision policy.
+    /// </summary>
+    public ScalarType ComputeDType => _dtypePolicy.ComputeDType;
+
+    /// <summary>
+    /// The layer's dtype policy (Keras's <c>dtype_policy</c>). It can be replaced before the layer is built, or later
+    /// when the new policy keeps the weights' type (e.g. "float32" ↔ "mixed_bfloat16").
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer has weights and the new policy stores weights in another type.</exception>
+    public DTypePolicy DTypePolicy
+    {
+        get => _dtypePolicy;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (_variables.Count > 0 && value.VariableDType != _dtypePolicy.VariableDType)
+                throw new InvalidOperationException(
+                    $"Layer '{Name}' already has {DTypeName(DType)} weights; its dtype policy can change to one with {DTypeName(value.VariableDType)} weights ('{value.Name}') only before it is built.");
+            _dtypePolicy = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether the layer casts its floating-point inputs to <see cref="ComputeDType"/> and reads its weights cast to it
+    /// (Keras's <c>autocast</c>, default true). Layers that handle types themselves (Embedding) turn it off.
+    /// </summary>
+    public bool Autocast { get; set; } = true;
+
+    /// <summary>The element type floating-point inputs are cast to (Keras's <c>input_dtype</c>; default <see cref="ComputeDType"/>).</summary>
+    public virtual ScalarType InputDType => ComputeDType;
 
     /// <summary>The input shape given at construction (batch dimension excluded), if any.</summary>
     public int?[]? DeclaredInputShape { get; }
@@ -94,7 +133,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     private void ApplyTrainable(KerasVariable v)
     {
-        if (v.Value is Parameter p)
+        if (v.Raw is Parameter p)
         {
             bool t = _trainable && v.DeclaredTrainable;
             v.Trainable = t;
@@ -115,9 +154,12 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <param name="trainable">Whether the optimizer updates it.</param>
     /// <param name="constraint">An optional constraint.</param>
     /// <param name="kerasToTorchPermutation">Stored layout = Keras layout permuted by this (e.g. conv kernels).</param>
-    /// <param name="dtype">Element type (default the layer's).</param>
+    /// <param name="dtype">Element type (default the layer's <see cref="VariableDType"/>).</param>
+    /// <param name="autocast">Whether the weight is read cast to the layer's compute type while a mixed-precision layer runs
+    /// (Keras's <c>autocast</c>). Turn it off for weights the layer updates in place during its call (moving statistics).</param>
     public KerasVariable AddWeight(string name, long[] shape, object? initializer = null, object? regularizer = null,
-        bool trainable = true, object? constraint = null, int[]? kerasToTorchPermutation = null, ScalarType? dtype = null)
+        bool trainable = true, object? constraint = null, int[]? kerasToTorchPermutation = null, ScalarType? dtype = null,
+        bool autocast = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(shape);
@@ -129,7 +171,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         var init = Initializers.Initializer.Get(initializer ?? (trainable ? "glorot_uniform" : "zeros"));
         var reg = Regularizers.Regularizer.Get(regularizer);
         var con = Constraints.Constraint.Get(constraint);
-        var v = new KerasVariable(this, name, shape, trainable, reg, con, kerasToTorchPermutation) { DeclaredTrainable = trainable };
+        var v = new KerasVariable(this, name, shape, trainable, reg, con, kerasToTorchPermutation) { DeclaredTrainable = trainable, Autocast = autocast };
         var device = CurrentDevice ?? Keras.Config.Device;
         using (torch.no_grad())
         {
@@ -157,7 +199,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The device of this layer's weights, or null before any weight exists.</summary>
-    internal Device? CurrentDevice => _variables.Count > 0 ? _variables[0].Value.device
+    internal Device? CurrentDevice => _variables.Count > 0 ? _variables[0].Raw.device
         : _subLayers.Select(l => l.CurrentDevice).FirstOrDefault(d => d != null) ?? _deviceOverride;
 
     private Device? _deviceOverride;
@@ -451,11 +493,14 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             }
         }
         var cast = new Tensor[inputs.Length];
+        var inputType = InputDType;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
-            if (t.dtype != DType && (t.dtype.IsFloat() || !AcceptsIntegerInput) && t.dtype != ScalarType.Bool)
-                t = t.to(DType);
+            // Keras's convert_input: floating-point inputs go to the compute type (when autocasting); integer inputs
+            // become floats unless the layer takes them as they are.
+            if (t.dtype != inputType && t.dtype != ScalarType.Bool && (t.dtype.IsFloat() ? Autocast : !AcceptsIntegerInput))
+                t = t.to(inputType);
             cast[i] = t;
         }
         ValidateInputs(cast);
@@ -464,6 +509,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         bool topLevel = _callDepth == 0;
         if (topLevel) ClearLosses();
         _callDepth++;
+        var outerScope = AutocastScope;
+        AutocastScope = NextAutocastScope(outerScope);
         try
         {
             var (outs, outMasks) = CallWithMasks(cast, training, masks);
@@ -472,11 +519,27 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         }
         finally
         {
+            AutocastScope = outerScope;
             _callDepth--;
         }
     }
 
     [ThreadStatic] private static int _callDepth;
+
+    /// <summary>
+    /// The type weights are read in while a layer runs (Keras's autocast scope), or null for their own type: set by
+    /// <see cref="Invoke"/> for the duration of a mixed-precision layer's call; read by <see cref="KerasVariable.Value"/>.
+    /// </summary>
+    [ThreadStatic] internal static ScalarType? AutocastScope;
+
+    /// <summary>Keras's rule for the scope a layer's call runs in, given the scope of the call around it.</summary>
+    private ScalarType? NextAutocastScope(ScalarType? outer)
+    {
+        var compute = ComputeDType;
+        if (!Autocast || !compute.IsFloat()) return null;
+        if (outer is not null) return compute;
+        return compute != VariableDType ? compute : null;
+    }
 
     /// <summary>
     /// Keras 3's one activity-regularization formula, applied to every output of every layer that has an
@@ -588,7 +651,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <param name="inputShape">The input shape, batch dimension first (null for unknown dimensions).</param>
     /// <returns>The output shape, batch dimension first.</returns>
     public virtual int?[] ComputeOutputShape(int?[] inputShape)
-        => ComputeOutputShapes([inputShape], [DType])[0].shape;
+        => ComputeOutputShapes([inputShape], [InputDType])[0].shape;
 
     /// <summary>The output shapes and types for several inputs (default: run on small zero tensors).</summary>
     /// <param name="inputShapes">One shape per input, batch first.</param>
@@ -601,9 +664,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         return ShapeUtils.InferByRunning(this, inputShapes, inputTypes);
     }
 
-    /// <summary>The output element type for a float or integer input (default: the layer's type).</summary>
+    /// <summary>The output element type for a float or integer input (default: the layer's compute type).</summary>
     /// <param name="inputType">The input's element type.</param>
-    protected virtual ScalarType OutputDType(ScalarType inputType) => DType;
+    protected virtual ScalarType OutputDType(ScalarType inputType) => ComputeDType;
 
     private bool IsOverridden(string method, params Type[] args)
     {
@@ -666,7 +729,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         foreach (var v in Variables)
         {
             if (v.Regularizer == null || !v.Trainable) continue;
-            var w = v.TorchToKerasPermutation == null ? v.Value : v.Value.permute(v.TorchToKerasPermutation.Select(i => (long)i).ToArray());
+            // Keras runs regularizers in the variable type.
+            var w = v.TorchToKerasPermutation == null ? v.Raw : v.Raw.permute(v.TorchToKerasPermutation.Select(i => (long)i).ToArray());
             var p = v.Regularizer.Call(w);
             total = total is null ? p : total + p;
         }
@@ -678,7 +742,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>The constructor arguments that rebuild this layer (Keras's <c>get_config</c>); subclasses add theirs.</summary>
     public virtual Dictionary<string, object?> GetConfig()
     {
-        var c = new Dictionary<string, object?> { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = DTypeName(DType) };
+        // Keras writes the dtype policy; its name here ("float32", "mixed_bfloat16"), a DTypePolicy record in .keras files.
+        var c = new Dictionary<string, object?> { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = _dtypePolicy.Name };
         if (DeclaredInputShape != null) c["input_shape"] = DeclaredInputShape;
         return c;
     }

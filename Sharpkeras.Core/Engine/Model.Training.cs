@@ -57,10 +57,15 @@ public partial class Model
     /// <param name="loss">An alias ("sparse_categorical_crossentropy", "mse", …), a <see cref="Loss"/>, or one per output (array, or dictionary by output layer name).</param>
     /// <param name="metrics">Aliases ("accuracy", "mae", …) or <see cref="Metric"/> objects, applied to every output.</param>
     /// <param name="lossWeights">Weights of the per-output losses in the total (default 1 each).</param>
-    public void Compile(object? optimizer = null, object? loss = null, IEnumerable<object>? metrics = null, double[]? lossWeights = null)
+    /// <param name="autoScaleLoss">When the model's dtype policy is "mixed_float16", wrap the optimizer in a
+    /// <see cref="Optimizers.LossScaleOptimizer"/> (dynamic loss scaling), as Keras does.</param>
+    public void Compile(object? optimizer = null, object? loss = null, IEnumerable<object>? metrics = null, double[]? lossWeights = null,
+        bool autoScaleLoss = true)
     {
         // Everything is resolved before anything is replaced: a failed Compile leaves the model as it was.
         var opt = Optimizers.Optimizer.Get(optimizer ?? "rmsprop");
+        if (autoScaleLoss && DTypePolicy.Name == "mixed_float16" && opt is not Optimizers.LossScaleOptimizer)
+            opt = new Optimizers.LossScaleOptimizer(opt, name: "loss_scale_optimizer");
         var names = OutputNames;
         var compileLoss = new CompileLoss(loss, lossWeights, names);
         var specs = (metrics ?? []).ToArray();

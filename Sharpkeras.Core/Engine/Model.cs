@@ -107,6 +107,12 @@ public partial class Model : Layer
     /// <inheritdoc />
     protected override void ValidateInputs(Tensor[] inputs) => _graph?.CheckInputs(inputs, Name);
 
+    /// <summary>
+    /// A Functional or Sequential model passes floating-point inputs on in its variable type (Keras's Functional does not
+    /// convert its inputs; each layer casts to its own compute type); a subclassed model casts them to its compute type.
+    /// </summary>
+    public override ScalarType InputDType => Graph != null ? DType : ComputeDType;
+
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {

@@ -108,12 +108,12 @@ public abstract class Optimizer : IDisposable
     /// <summary>Gradients are accumulated over this many steps, or null.</summary>
     public int? GradientAccumulationSteps { get; }
 
-    /// <summary>The loss scale factor, or null.</summary>
-    public double? LossScaleFactor { get; }
+    /// <summary>The loss scale factor, or null (a <see cref="LossScaleOptimizer"/> clears its inner optimizer's, as Keras does).</summary>
+    public double? LossScaleFactor { get; internal set; }
 
     /// <summary>Keras's <c>scale_loss</c>: the loss times <see cref="LossScaleFactor"/> (the trainer calls it before backward).</summary>
     /// <param name="loss">The loss.</param>
-    public Tensor ScaleLoss(Tensor loss)
+    public virtual Tensor ScaleLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
         return LossScaleFactor is double f ? loss * f : loss;
@@ -157,13 +157,16 @@ public abstract class Optimizer : IDisposable
     }
 
     /// <summary>The moving averages of the weights (with <see cref="UseEma"/>, after the first step), in <see cref="Variables"/> order.</summary>
-    public IReadOnlyList<Tensor?>? EmaAverages => _emaAverages;
+    public virtual IReadOnlyList<Tensor?>? EmaAverages => _emaAverages;
+
+    /// <summary>The gradient-accumulation buffers (with <see cref="GradientAccumulationSteps"/>), in <see cref="Variables"/> order.</summary>
+    internal IReadOnlyList<Tensor?>? Accumulators => _accumulators;
 
     /// <summary>
     /// The optimizer's own per-weight state beside the torch optimizer's, for saving: Keras's <c>average</c> (EMA) and
     /// <c>gradient_accumulator</c> variables, each a list in <see cref="Variables"/> order (torch layout, like the weights).
     /// </summary>
-    internal IEnumerable<(string Name, IReadOnlyList<Tensor?> Values)> ExtraState()
+    internal virtual IEnumerable<(string Name, IReadOnlyList<Tensor?> Values)> ExtraState()
     {
         if (_emaAverages is not null) yield return ("average", _emaAverages);
         if (_accumulators is not null) yield return ("gradient_accumulator", _accumulators);
@@ -173,19 +176,19 @@ public abstract class Optimizer : IDisposable
     /// Keras's <c>finalize_variable_values</c>: with <see cref="UseEma"/>, overwrites the weights with their moving average. Keras's
     /// <c>fit</c> calls it when training ends.
     /// </summary>
-    public void FinalizeVariableValues()
+    public virtual void FinalizeVariableValues()
     {
         if (!UseEma || _emaAverages is null) return;
         using var _ = torch.no_grad();
         for (int i = 0; i < _variables.Count; i++)
-            if (_emaAverages[i] is Tensor a) _variables[i].Value.copy_(a);
+            if (_emaAverages[i] is Tensor a) _variables[i].Raw.copy_(a);
     }
 
     /// <summary>Keras's <c>iterations</c>: the steps applied, divided by <see cref="GradientAccumulationSteps"/> when accumulating.</summary>
-    public long KerasIterations => GradientAccumulationSteps is int n ? Iterations / n : Iterations;
+    public virtual long KerasIterations => GradientAccumulationSteps is int n ? Iterations / n : Iterations;
 
     /// <summary>The number of steps applied so far (Keras's <c>iterations</c>).</summary>
-    public long Iterations { get; set; }
+    public virtual long Iterations { get; set; }
 
     /// <summary>The schedule, if the learning rate is one.</summary>
     public LearningRateSchedule? Schedule => _schedule;
@@ -194,7 +197,7 @@ public abstract class Optimizer : IDisposable
     /// The current learning rate. With a schedule, the value for the next step; setting it is then an
     /// <see cref="InvalidOperationException"/>, as in Keras.
     /// </summary>
-    public double LearningRate
+    public virtual double LearningRate
     {
         get => _schedule?.Evaluate(Iterations) ?? _learningRate;
         set
@@ -208,11 +211,13 @@ public abstract class Optimizer : IDisposable
         }
     }
 
+    private torch.optim.Optimizer? _torchOptimizer;
+
     /// <summary>The wrapped torch optimizer (null until the first step).</summary>
-    public torch.optim.Optimizer? TorchOptimizer { get; private set; }
+    public virtual torch.optim.Optimizer? TorchOptimizer => _torchOptimizer;
 
     /// <summary>The weights this optimizer updates (after <see cref="Build"/>).</summary>
-    public IReadOnlyList<KerasVariable> Variables => _variables;
+    public virtual IReadOnlyList<KerasVariable> Variables => _variables;
 
     /// <summary>Whether the torch optimizer exists.</summary>
     public bool Built => TorchOptimizer != null;
@@ -222,15 +227,15 @@ public abstract class Optimizer : IDisposable
     public virtual void Build(IReadOnlyList<KerasVariable> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        TorchOptimizer?.Dispose();
+        _torchOptimizer?.Dispose();
         _variables = variables.ToList();
-        var ps = _variables.Select(v => (Parameter)v.Value).ToList();
-        TorchOptimizer = CreateTorchOptimizer(ps, LearningRate);
+        var ps = _variables.Select(v => (Parameter)v.Raw).ToList();
+        _torchOptimizer = CreateTorchOptimizer(ps, LearningRate);
         DisposeExtras();
         using var _ = torch.no_grad();
-        if (UseEma) _emaAverages = _variables.Select(v => (Tensor?)v.Value.detach().clone().DetachFromDisposeScope()).ToList();
+        if (UseEma) _emaAverages = _variables.Select(v => (Tensor?)v.Raw.detach().clone().DetachFromDisposeScope()).ToList();
         if (GradientAccumulationSteps is not null)
-            _accumulators = _variables.Select(v => (Tensor?)torch.zeros_like(v.Value).DetachFromDisposeScope()).ToList();
+            _accumulators = _variables.Select(v => (Tensor?)torch.zeros_like(v.Raw).DetachFromDisposeScope()).ToList();
     }
 
     /// <summary>Makes the torch optimizer for <paramref name="parameters"/> with Keras's hyper-parameters.</summary>
@@ -256,10 +261,13 @@ public abstract class Optimizer : IDisposable
     /// for this step, weight decay, the torch update, constraints; then <see cref="Iterations"/> += 1.
     /// Call inside a DisposeScope; nothing is read back from the device.
     /// </summary>
-    public void Step()
+    public virtual void Step() => ApplyStep(allReduce: true);
+
+    /// <summary>The step itself; <paramref name="allReduce"/> false when a wrapping optimizer already averaged the gradients.</summary>
+    internal void ApplyStep(bool allReduce)
     {
-        if (TorchOptimizer is null) throw new InvalidOperationException($"Optimizer '{Name}' is not built: call Build(variables) first.");
-        Keras.Distribution.Current?.AllReduceGradients(this); // distribution hook: average gradients over the ranks
+        var torchOptimizer = _torchOptimizer ?? throw new InvalidOperationException($"Optimizer '{Name}' is not built: call Build(variables) first.");
+        if (allReduce) Keras.Distribution.Current?.AllReduceGradients(this); // distribution hook: average gradients over the ranks
         double lr = LearningRate;
         SetTorchLr(lr);
         BeforeTorchStep(lr);
@@ -268,13 +276,13 @@ public abstract class Optimizer : IDisposable
         {
             if (LossScaleFactor is double scale)
                 foreach (var v in _variables)
-                    v.Value.grad?.div_(scale);
+                    v.Raw.grad?.div_(scale);
             if (GradientAccumulationSteps is int steps && _accumulators is not null)
             {
                 update = (Iterations + 1) % steps == 0;
                 for (int i = 0; i < _variables.Count; i++)
                 {
-                    if (_variables[i].Value.grad is not Tensor g || _accumulators[i] is not Tensor acc) continue;
+                    if (_variables[i].Raw.grad is not Tensor g || _accumulators[i] is not Tensor acc) continue;
                     if (update) { g.add_(acc).div_(steps); acc.zero_(); }
                     else acc.add_(g);
                 }
@@ -284,20 +292,20 @@ public abstract class Optimizer : IDisposable
                 if (ClipNorm != null || ClipValue != null || GlobalClipNorm != null) ClipGradients();
                 if (WeightDecay is double wd && wd > 0 && !AppliesOwnWeightDecay)
                     foreach (var v in _variables)
-                        if (UsesWeightDecay(v)) v.Value.mul_(1.0 - lr * wd);
+                        if (UsesWeightDecay(v)) v.Raw.mul_(1.0 - lr * wd);
             }
         }
-        if (update) TorchOptimizer.step();
+        if (update) torchOptimizer.step();
         using (torch.no_grad())
         {
             if (UseEma && _emaAverages is not null)
             {
                 double m = KerasIterations != 0 ? EmaMomentum : 0.0;
                 for (int i = 0; i < _variables.Count; i++)
-                    _emaAverages[i]?.mul_(m).add_(_variables[i].Value, alpha: 1.0 - m);
+                    _emaAverages[i]?.mul_(m).add_(_variables[i].Raw, alpha: 1.0 - m);
                 if (EmaOverwriteFrequency is int f && (KerasIterations + 1) % f == 0)
                     for (int i = 0; i < _variables.Count; i++)
-                        if (_emaAverages[i] is Tensor a) _variables[i].Value.copy_(a);
+                        if (_emaAverages[i] is Tensor a) _variables[i].Raw.copy_(a);
             }
             if (update)
                 foreach (var v in _variables) v.ApplyConstraint();
@@ -317,7 +325,7 @@ public abstract class Optimizer : IDisposable
     {
         var grads = new List<Tensor>();
         foreach (var v in _variables)
-            if (v.Value.grad is Tensor g) grads.Add(g);
+            if (v.Raw.grad is Tensor g) grads.Add(g);
         if (ClipValue is double cv)
             foreach (var g in grads) g.clamp_(-cv, cv);
         if (ClipNorm is double cn)
@@ -339,8 +347,8 @@ public abstract class Optimizer : IDisposable
 
     private void SetTorchLr(double lr)
     {
-        if (TorchOptimizer == null) return;
-        foreach (var g in TorchOptimizer.ParamGroups) g.LearningRate = lr;
+        if (_torchOptimizer == null) return;
+        foreach (var g in _torchOptimizer.ParamGroups) g.LearningRate = lr;
     }
 
     /// <summary>The arguments that rebuild this optimizer.</summary>
@@ -372,10 +380,17 @@ public abstract class Optimizer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        TorchOptimizer?.Dispose();
-        TorchOptimizer = null;
-        DisposeExtras();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the torch optimizer and the extra state tensors.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        _torchOptimizer?.Dispose();
+        _torchOptimizer = null;
+        DisposeExtras();
     }
 }
 

@@ -70,7 +70,7 @@ internal static class ModelConfig
         w.WriteStartObject();
         w.WriteString("name", model.Name);
         w.WriteBoolean("trainable", model.Trainable);
-        w.WriteString("dtype", Layer.DTypeName(model.DType));
+        w.WriteString("dtype", model.DTypePolicy.Name);
         w.WriteStartArray("layers");
         if (model.Inputs.Count == 1) WriteLayerRecord(w, model.Inputs[0].Layer);
         foreach (var l in model.Layers) WriteLayerRecord(w, l);
@@ -173,10 +173,37 @@ internal static class ModelConfig
         if (type == typeof(Sequential)) return ReadSequential(reader, config, where);
         if (type == typeof(Model)) return ReadFunctional(reader, config, where);
         if (type == typeof(InputLayer)) return ReadInputLayer(config, where);
-        var layer = (Layer)reader.Construct(type, config, where);
+        // The dtype policy: through the constructor when it takes one, else set on the new layer (Keras passes it as a
+        // base-layer keyword argument that every layer takes).
+        Layer layer;
+        var policy = ReadPolicy(config, where);
+        if (policy is null || TakesDType(type)) layer = (Layer)reader.Construct(type, config, where);
+        else
+        {
+            layer = (Layer)reader.Construct(type, config, where, DTypeKey);
+            try { layer.DTypePolicy = policy; }
+            catch (InvalidOperationException e) { throw new InvalidDataException($"{where}: {e.Message}", e); }
+        }
         if (layer is Model m && record.TryGetProperty("build_config", out var bc) && bc.ValueKind == JsonValueKind.Object)
             BuildSubclassed(reader, m, bc, where);
         return layer;
+    }
+
+    private static readonly IReadOnlySet<string> DTypeKey = new HashSet<string> { "dtype" };
+
+    private static bool TakesDType(Type type) => type.GetConstructors()
+        .Any(c => c.GetParameters().Any(p => ConfigReader.Normalize(p.Name ?? "") == "dtype"));
+
+    /// <summary>A layer config's "dtype" as a policy (a name, or a Keras DTypePolicy record); null when absent.</summary>
+    private static DTypePolicy? ReadPolicy(JsonElement config, string where)
+    {
+        if (!config.TryGetProperty("dtype", out var dt) || dt.ValueKind == JsonValueKind.Null) return null;
+        string? name = dt.ValueKind == JsonValueKind.String ? dt.GetString()
+            : dt.ValueKind == JsonValueKind.Object && dt.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object
+              && c.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        if (name is null) throw new InvalidDataException($"{where}: 'dtype' must be a dtype policy name, got {dt.GetRawText()}.");
+        try { return new DTypePolicy(name); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{where}: {e.Message}", e); }
     }
 
     private static InputLayer ReadInputLayer(JsonElement config, string where)
@@ -228,6 +255,7 @@ internal static class ModelConfig
         if (!config.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
             throw new InvalidDataException($"{where}: a Sequential config needs a 'layers' array.");
         var model = new Sequential(name: name.Length > 0 ? name : null);
+        if (ReadPolicy(config, where) is { } policy) model.DTypePolicy = policy;
         int i = 0;
         foreach (var rec in layers.EnumerateArray())
         {

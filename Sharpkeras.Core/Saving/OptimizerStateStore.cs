@@ -16,6 +16,9 @@ internal static class OptimizerStateStore
 {
     public const string Iterations = "iterations";
 
+    /// <summary>A LossScaleOptimizer's scale and counter, saved under Keras's variable names.</summary>
+    public const string DynamicScale = "dynamic_scale", StepCounter = "step_counter";
+
     private static FieldInfo[] Fields(Type stateType) =>
         stateType.GetFields(BindingFlags.Public | BindingFlags.Instance).OrderBy(f => f.MetadataToken).ToArray();
 
@@ -38,6 +41,11 @@ internal static class OptimizerStateStore
     {
         var list = new List<(string, Tensor)> { (prefix + Iterations, torch.tensor(opt.Iterations)) };
         if (!opt.Built) return list;
+        if (opt is Optimizers.LossScaleOptimizer { DynamicScale: { } scale, StepCounter: { } counter })
+        {
+            list.Add((prefix + DynamicScale, scale.detach().cpu().clone()));
+            list.Add((prefix + StepCounter, counter.detach().cpu().clone()));
+        }
         var pathOf = new Dictionary<KerasVariable, string>(ReferenceEqualityComparer.Instance);
         foreach (var (path0, v0) in WeightStore.Paths(model)) pathOf[v0] = path0;
         var states = States(opt);
@@ -171,6 +179,18 @@ internal static class OptimizerStateStore
                     using var _ = torch.no_grad();
                     cur.copy_(v.KerasToTorchPermutation != null ? value.permute(v.KerasToTorchPermutation.Select(x => (long)x).ToArray()) : value);
                 });
+            }
+        }
+        if (opt is Optimizers.LossScaleOptimizer { DynamicScale: { } scale, StepCounter: { } counter })
+        {
+            foreach (var (key, target) in new[] { (DynamicScale, scale), (StepCounter, counter) })
+            {
+                // Older saves have no loss-scale state: the optimizer then starts from its initial scale.
+                if (!entries.TryGetValue(key, out var saved)) continue;
+                if (saved.dim() != 0 || saved.dtype != target.dtype)
+                    throw new InvalidDataException($"{source}: the optimizer state '{key}' should be a {Layer.DTypeName(target.dtype)} scalar.");
+                used.Add(key);
+                actions.Add(() => { using var _ = torch.no_grad(); target.copy_(saved); });
             }
         }
         var unused = entries.Keys.FirstOrDefault(k => !used.Contains(k));

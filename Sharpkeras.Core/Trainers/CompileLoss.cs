@@ -67,11 +67,23 @@ public sealed class CompileLoss
             var lossFn = Losses[o];
             if (lossFn is null) continue;
             if (y is null) throw new ArgumentException("The model has a loss but the data has no targets (y).", nameof(y));
-            var l = lossFn.Compute(y[o], yPred[o], sampleWeight);
+            var l = lossFn.Compute(y[o], ForLoss(yPred[o]), sampleWeight);
             _outputTrackers?[o].Update(l, yPred[o].shape[0]);
             var wl = LossWeights[o] == 1.0 ? l : l * LossWeights[o];
             total = total is null ? wl : total + wl;
         }
         return total;
+    }
+
+    /// <summary>
+    /// A prediction as losses and metrics take it: float16/bfloat16 (a mixed-precision model's output) cast to float32,
+    /// with its mask, as Keras computes losses and metrics in float32; any other tensor as it is.
+    /// </summary>
+    internal static Tensor ForLoss(Tensor yPred)
+    {
+        if (yPred.dtype is not (ScalarType.Float16 or ScalarType.BFloat16)) return yPred;
+        var y = yPred.to(ScalarType.Float32);
+        if (Layer.GetMask(yPred) is { } mask) Layer.SetMask(y, mask);
+        return y;
     }
 }

@@ -50,7 +50,10 @@ public sealed class CompileMetrics
         ArgumentNullException.ThrowIfNull(yPred);
         Build(y, yPred);
         for (int o = 0; o < yPred.Length; o++)
-            foreach (var m in _perOutput![o]) m.UpdateState(y[o], yPred[o], sampleWeight);
+        {
+            var p = _perOutput![o].Count > 0 ? CompileLoss.ForLoss(yPred[o]) : yPred[o]; // metrics in float32, as Keras
+            foreach (var m in _perOutput[o]) m.UpdateState(y[o], p, sampleWeight);
+        }
     }
 
     private void Build(Tensor[] y, Tensor[] yPred)

@@ -17,13 +17,15 @@ public sealed class Softmax : Layer
     /// <param name="axis">The normalization axis (negative counts from the end; default -1).</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
-    public Softmax(int axis = -1, int?[]? inputShape = null, string? name = null) : this([axis], inputShape, name) { }
+    /// <param name="dtype">Dtype policy or its name (default the global policy; "float32" for a float32 output under mixed precision).</param>
+    public Softmax(int axis = -1, int?[]? inputShape = null, string? name = null, DTypePolicy? dtype = null) : this([axis], inputShape, name, dtype) { }
 
     /// <summary>Softmax jointly over several axes (Keras's list <c>axis</c>).</summary>
     /// <param name="axis">The normalization axes (at least one; negative counts from the end).</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
-    public Softmax(int[] axis, int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
+    /// <param name="dtype">Dtype policy or its name (default the global policy).</param>
+    public Softmax(int[] axis, int?[]? inputShape = null, string? name = null, DTypePolicy? dtype = null) : base(name, inputShape: inputShape, dtype: dtype)
     {
         ArgumentNullException.ThrowIfNull(axis);
         if (axis.Length == 0) throw new ArgumentException("Softmax: axis must hold at least one axis; got an empty list.", nameof(axis));

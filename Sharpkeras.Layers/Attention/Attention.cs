@@ -268,9 +268,9 @@ public class Attention : Layer
         var q = inputShapes[0];
         var v = inputShapes[1];
         var k = inputShapes.Length > 2 ? inputShapes[2] : v;
-        (int?[], ScalarType) output = ([.. q[..^1], v[^1]], DType);
+        (int?[], ScalarType) output = ([.. q[..^1], v[^1]], ComputeDType);
         if (!ReturnAttentionScores) return [output];
-        return [output, ([.. q[..^1], k[^2] ?? v[^2]], DType)];
+        return [output, ([.. q[..^1], k[^2] ?? v[^2]], ComputeDType)];
     }
 
     /// <inheritdoc />

@@ -31,7 +31,7 @@ internal sealed class AttentionProjection : Layer
         Initializers.Initializer kernelInitializer, Initializers.Initializer biasInitializer,
         Regularizers.Regularizer? kernelRegularizer, Regularizers.Regularizer? biasRegularizer,
         Regularizers.Regularizer? activityRegularizer, Constraints.Constraint? kernelConstraint,
-        Constraints.Constraint? biasConstraint, ScalarType dtype)
+        Constraints.Constraint? biasConstraint, DTypePolicy dtype)
         : base(name, dtype: dtype)
     {
         _outputDims = outputDims;

@@ -336,7 +336,7 @@ public sealed class MultiHeadAttention : Layer
 
     private AttentionProjection MakeProjection(string name, int[] outputDims, int boundDims) =>
         new(name, outputDims, boundDims, UseBias, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer,
-            ActivityRegularizer, KernelConstraint, BiasConstraint, DType);
+            ActivityRegularizer, KernelConstraint, BiasConstraint, DTypePolicy);
 
     /// <summary>
     /// Keras's einsum equations for the projected tensors (batch, &lt;non-attention dims&gt;, &lt;attention dims&gt;, heads, channels):
@@ -527,7 +527,7 @@ public sealed class MultiHeadAttention : Layer
         CheckShapes(q, v, k);
         EnsureProjections(q, v, k);
         int?[] shape = _outputShape is null ? [.. q] : [.. q[..^1], .. _outputShape.Select(d => (int?)d)];
-        if (!ReturnAttentionScores) return [(shape, DType)];
+        if (!ReturnAttentionScores) return [(shape, ComputeDType)];
         // Scores: (batch, <non-attention dims>, heads, <query attention dims>, <key attention dims>) of the projected tensors.
         var axes = _attentionAxes!;
         int rank = _projectedRank;
@@ -535,7 +535,7 @@ public sealed class MultiHeadAttention : Layer
         int?[] pk = [.. k[..^1], NumHeads, KeyDim];
         var scores = Enumerable.Range(0, rank - 1).Where(i => !axes.Contains(i)).Select(i => pq[i])
             .Concat(axes.Select(a => pq[a])).Concat(axes.Select(a => pk[a])).ToArray();
-        return [(shape, DType), (scores, DType)];
+        return [(shape, ComputeDType), (scores, ComputeDType)];
     }
 
     /// <inheritdoc />

@@ -11,7 +11,10 @@ public sealed class Activation : Layer
     /// <param name="activation">The activation's alias, e.g. "relu", "sigmoid", "softmax", "gelu" (see <c>Activations</c>).</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
-    public Activation(string activation, int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
+    /// <param name="dtype">Dtype policy or its name (default the global policy). Under mixed precision Keras advises a
+    /// float32 final activation: <c>new Activation("softmax", dtype: "float32")</c>.</param>
+    public Activation(string activation, int?[]? inputShape = null, string? name = null, DTypePolicy? dtype = null)
+        : base(name, inputShape: inputShape, dtype: dtype)
     {
         ArgumentNullException.ThrowIfNull(activation);
         ActivationName = Activations.Validate(activation)!;

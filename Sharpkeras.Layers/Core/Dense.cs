@@ -27,11 +27,13 @@ public sealed class Dense : Layer
     /// <param name="biasConstraint">Constraint for the bias.</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
+    /// <param name="dtype">Dtype policy or its name (default the global policy); e.g. "float32" for a float32 output layer
+    /// of a mixed-precision model.</param>
     public Dense(int units, string? activation = null, bool useBias = true, object? kernelInitializer = null,
         object? biasInitializer = null, object? kernelRegularizer = null, object? biasRegularizer = null,
         object? activityRegularizer = null, object? kernelConstraint = null, object? biasConstraint = null,
-        int?[]? inputShape = null, string? name = null)
-        : base(name, inputShape: inputShape)
+        int?[]? inputShape = null, string? name = null, DTypePolicy? dtype = null)
+        : base(name, inputShape: inputShape, dtype: dtype)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), units, $"Dense: units must be a positive integer; got {units}.");
         Units = units;

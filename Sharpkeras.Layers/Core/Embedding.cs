@@ -56,6 +56,7 @@ public sealed class Embedding : Layer
         MaskZero = maskZero;
         SupportsMasking = maskZero;
         AcceptsIntegerInput = true;
+        Autocast = false; // Keras: indices are not cast, the table is read in its own type, the output is cast
         if (weights is not null)
         {
             if (!weights.shape.SequenceEqual([inputDim, (long)outputDim]))
@@ -141,7 +142,7 @@ public sealed class Embedding : Layer
             var safe = torch.where(valid, ids, torch.zeros_like(ids));
             y = table.index_select(0, safe.flatten()).reshape([.. ids.shape, OutputDim]) * valid.unsqueeze(-1).to(table.dtype);
         }
-        return y;
+        return y.dtype != ComputeDType ? y.to(ComputeDType) : y;
     }
 
     /// <summary>The padding mask <c>inputs != 0</c> when <see cref="MaskZero"/>, else none.</summary>

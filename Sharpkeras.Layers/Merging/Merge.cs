@@ -111,7 +111,7 @@ public abstract class Merge : Layer
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         CheckCount(inputShapes.Length);
-        return [(MergedShape(inputShapes), DType)];
+        return [(MergedShape(inputShapes), ComputeDType)];
     }
 
     /// <inheritdoc />

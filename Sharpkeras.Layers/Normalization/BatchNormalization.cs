@@ -145,10 +145,11 @@ public sealed class BatchNormalization : Layer, ISynchronizedLayer
         if (inputShape[a] is not int dim)
             throw new ArgumentException($"Layer '{Name}' (BatchNormalization): the dimension of axis {Axis} must be known; got input shape {ShapeUtils.Format(inputShape)}.", "inputs");
         _axis = a;
-        if (Scale) _gamma = AddWeight("gamma", [dim], GammaInitializer, GammaRegularizer, constraint: GammaConstraint);
-        if (Center) _beta = AddWeight("beta", [dim], BetaInitializer, BetaRegularizer, constraint: BetaConstraint);
-        _movingMean = AddWeight("moving_mean", [dim], MovingMeanInitializer, trainable: false);
-        _movingVariance = AddWeight("moving_variance", [dim], MovingVarianceInitializer, trainable: false);
+        // As in Keras, none of the four is autocast: BatchNormalization computes in float32 under mixed precision.
+        if (Scale) _gamma = AddWeight("gamma", [dim], GammaInitializer, GammaRegularizer, constraint: GammaConstraint, autocast: false);
+        if (Center) _beta = AddWeight("beta", [dim], BetaInitializer, BetaRegularizer, constraint: BetaConstraint, autocast: false);
+        _movingMean = AddWeight("moving_mean", [dim], MovingMeanInitializer, trainable: false, autocast: false);
+        _movingVariance = AddWeight("moving_variance", [dim], MovingVarianceInitializer, trainable: false, autocast: false);
     }
 
     /// <inheritdoc />
@@ -156,6 +157,18 @@ public sealed class BatchNormalization : Layer, ISynchronizedLayer
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training, Tensor? mask)
+    {
+        // Keras: float16/bfloat16 inputs are normalized in float32 (they overflow easily), the result is cast back.
+        if (inputs.dtype is ScalarType.Float16 or ScalarType.BFloat16 && DType == ScalarType.Float32)
+        {
+            var y = Normalize(inputs.to(ScalarType.Float32), training, mask);
+            return y.to(ComputeDType.IsFloat() ? ComputeDType : inputs.dtype);
+        }
+        var r = Normalize(inputs, training, mask);
+        return r.dtype != ComputeDType && ComputeDType.IsFloat() ? r.to(ComputeDType) : r;
+    }
+
+    private Tensor Normalize(Tensor inputs, bool training, Tensor? mask)
     {
         int rank = (int)inputs.dim();
         int a = _axis;

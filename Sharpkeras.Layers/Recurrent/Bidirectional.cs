@@ -122,19 +122,19 @@ public sealed class Bidirectional : Layer
     }
 
     /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [DType])[0].shape;
+    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [InputDType])[0].shape;
 
     /// <inheritdoc />
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
         var (f, _) = Split(inputShapes, inputShapes.Length);
-        var forward = _forward.ComputeOutputShapes(f, f.Select(_ => DType).ToArray());
+        var forward = _forward.ComputeOutputShapes(f, f.Select(_ => InputDType).ToArray());
         var output = forward[0].shape;
         var list = new List<(int?[], ScalarType)>();
-        if (MergeMode == "concat") list.Add(([.. output[..^1], output[^1] * 2], DType));
-        else if (MergeMode is null) { list.Add((output, DType)); list.Add((output, DType)); }
-        else list.Add((output, DType));
+        if (MergeMode == "concat") list.Add(([.. output[..^1], output[^1] * 2], ComputeDType));
+        else if (MergeMode is null) { list.Add((output, ComputeDType)); list.Add((output, ComputeDType)); }
+        else list.Add((output, ComputeDType));
         if (ReturnState)
         {
             list.AddRange(forward.Skip(1));

@@ -30,8 +30,8 @@ public abstract class RNNCell : Layer
     /// <summary>Creates a cell.</summary>
     /// <param name="name">Cell name (default: snake-case class name with a counter).</param>
     /// <param name="trainable">Whether the cell's weights are trained.</param>
-    /// <param name="dtype">The weights' element type (default <see cref="Keras.Config.FloatX"/>).</param>
-    protected RNNCell(string? name = null, bool trainable = true, ScalarType? dtype = null)
+    /// <param name="dtype">The cell's dtype policy or its name (default the global policy).</param>
+    protected RNNCell(string? name = null, bool trainable = true, DTypePolicy? dtype = null)
         : base(name, trainable, dtype: dtype)
     {
     }

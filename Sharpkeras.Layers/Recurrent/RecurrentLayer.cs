@@ -183,7 +183,7 @@ public abstract class RecurrentLayer : Layer
     // ------------------------------------------------------------------------------------------ shapes
 
     /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [DType])[0].shape;
+    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [InputDType])[0].shape;
 
     /// <inheritdoc />
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
@@ -194,9 +194,9 @@ public abstract class RecurrentLayer : Layer
         var s = inputShapes[0];
         var step = _cell.ComputeOutputShape(StepShape(s));
         int?[] output = ReturnSequences ? [s[0], s[1], .. step[1..]] : step;
-        var list = new List<(int?[], ScalarType)> { (output, DType) };
+        var list = new List<(int?[], ScalarType)> { (output, ComputeDType) };
         if (ReturnState)
-            foreach (var state in _cell.ComputeStateShapes(StepShape(s))) list.Add((state, DType));
+            foreach (var state in _cell.ComputeStateShapes(StepShape(s))) list.Add((state, ComputeDType));
         return list.ToArray();
     }
 

@@ -49,7 +49,7 @@ public sealed class TimeDistributed : Layer
     }
 
     /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [DType])[0].shape;
+    public override int?[] ComputeOutputShape(int?[] inputShape) => ComputeOutputShapes([inputShape], [InputDType])[0].shape;
 
     /// <inheritdoc />
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)

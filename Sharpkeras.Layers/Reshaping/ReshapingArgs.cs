@@ -71,7 +71,7 @@ internal static class ReshapingArgs
     /// <summary>A concrete shape as a nullable one (for shared shape arithmetic).</summary>
     public static int?[] Nullable(long[] shape) => shape.Select(d => (int?)(int)d).ToArray();
 
-    /// <summary>Float inputs become the layer's type; integer and bool inputs keep theirs (shape-only layers).</summary>
+    /// <summary>Float inputs become the layer's compute type; integer and bool inputs keep theirs (shape-only layers).</summary>
     public static TorchSharp.torch.ScalarType KeepType(Layer layer, TorchSharp.torch.ScalarType input) =>
-        input.IsFloat() ? layer.DType : input;
+        input.IsFloat() ? layer.ComputeDType : input;
 }

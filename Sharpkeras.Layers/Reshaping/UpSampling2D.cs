@@ -103,7 +103,7 @@ public sealed class UpSampling2D : Layer
 
     /// <inheritdoc />
     protected override ScalarType OutputDType(ScalarType inputType) =>
-        Interpolation == "nearest" ? ReshapingArgs.KeepType(this, inputType) : DType;
+        Interpolation == "nearest" ? ReshapingArgs.KeepType(this, inputType) : ComputeDType;
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -171,6 +171,9 @@ if (opts.Models.Contains("cifar"))
     }
     Say("");
 
+    if (opts.Models.Contains("mixed")) MixedPrecision.Run(opts, device, Say);
+    if (opts.Models.Contains("mixedops")) MixedPrecision.Ops(device, Say);
+
     if (opts.Models.Contains("feeding"))
     {
         var (xs, ys) = Mnist10k();
@@ -300,7 +303,7 @@ internal sealed class BenchOptions
     public string? ConvBackend { get; set; }
     public string? Child { get; set; }
     public int MaskSteps { get; set; } = 30;
-    public HashSet<string> Models { get; set; } = ["lenet", "cifar", "imdb", "imdbmask", "fashion", "feeding", "memory", "load"];
+    public HashSet<string> Models { get; set; } = ["lenet", "cifar", "mixed", "imdb", "imdbmask", "fashion", "feeding", "memory", "load"];
     public string? Output { get; set; } = "bench/results.md";
 
     public static BenchOptions Parse(string[] args)
