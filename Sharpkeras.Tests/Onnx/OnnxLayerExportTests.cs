@@ -48,6 +48,16 @@ public class OnnxLayerExportTests
         yield return Case("Permute", () => new Permute([3, 1, 2]), 2, 3, 4);
         yield return Case("Flatten_cf", () => new Flatten(dataFormat: "channels_first"), 2, 3, 4);
         yield return Case("Reshape", () => new Reshape([-1, 2]), 3, 4);
+        // Convolution and pooling of every rank.
+        yield return Case("Conv3D", () => new Conv3D(3, 2, padding: "same", activation: "relu"), 4, 3, 4, 2);
+        yield return Case("Conv2D_groups", () => new Conv2D(4, 3, groups: 2, strides: 2), 7, 7, 4);
+        yield return Case("DepthwiseConv1D", () => new DepthwiseConv1D(3, depthMultiplier: 2, padding: "same"), 6, 3);
+        yield return Case("SeparableConv1D", () => new SeparableConv1D(4, 3, strides: 2), 9, 3);
+        yield return Case("MaxPooling3D", () => new MaxPooling3D(2, padding: "same"), 5, 4, 3, 2);
+        yield return Case("AveragePooling3D", () => new AveragePooling3D(2), 4, 4, 4, 2);
+        yield return Case("AveragePooling2D_same", () => new AveragePooling2D(3, strides: 2, padding: "same"), 7, 6, 2);
+        yield return Case("GlobalMaxPooling2D", () => new GlobalMaxPooling2D(keepDims: true), 4, 5, 3);
+        yield return Case("GlobalAveragePooling3D", () => new GlobalAveragePooling3D(), 3, 4, 2, 3);
         // Normalization.
         yield return Case("LayerNormalization_multi_axis", () => new LayerNormalization([1, 2]), 3, 4, 2);
         yield return Case("LayerNormalization_axis1", () => new LayerNormalization(1, center: false), 3, 4);
@@ -91,6 +101,10 @@ public class OnnxLayerExportTests
         yield return Case("Identity", () => new Identity(), 5);
         yield return Case("RandomContrast", () => new RandomContrast(0.5, seed: 1), 4, 4, 3);
         yield return Case("RandomZoom", () => new RandomZoom(0.3, seed: 1), 4, 4, 3);
+        yield return Case("RandomBrightness", () => new RandomBrightness(0.2, seed: 1), 4, 4, 3);
+        yield return Case("RandomRotation", () => new RandomRotation(0.2, seed: 1), 4, 4, 3);
+        yield return Case("ELU", () => new ELU(alpha: 0.7), 5);
+        yield return Case("LeakyReLU", () => new LeakyReLU(0.1), 5);
     }
 
     [TestCaseSource(nameof(Layers))]
