@@ -21,7 +21,7 @@ internal static class KerasConfig
         ("lora_rank", "null"), ("lora_alpha", "null"), ("quantization_config", "null"), ("synchronized", "false"),
         ("sparse", "false"), ("ragged", "false"), ("optional", "false"), ("gradient_accumulation_steps", "null"),
         ("loss_scale_factor", "null"), ("use_ema", "false"), ("ema_momentum", "0.99"), ("ema_overwrite_frequency", "null"),
-        ("ignore_class", "null"),
+        ("ignore_class", "null"), ("use_gate", "false"), ("sliding_window", "null"), ("rms_scaling", "false"),
     ];
 
     // ==================================================================================== writing

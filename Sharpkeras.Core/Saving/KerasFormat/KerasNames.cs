@@ -17,9 +17,10 @@ internal static partial class KerasNames
         ["GlobalAvgPool1D"] = "GlobalAveragePooling1D", ["GlobalAvgPool2D"] = "GlobalAveragePooling2D", ["GlobalAvgPool3D"] = "GlobalAveragePooling3D",
     };
 
-    /// <summary>The class name Keras writes for <paramref name="type"/>.</summary>
+    /// <summary>The class name Keras writes for <paramref name="type"/> (a functional <see cref="Model"/> is Keras's "Functional").</summary>
     public static string ClassName(Type type) =>
-        TypeCatalog.IsBuiltIn(type) && Aliases.TryGetValue(type.Name, out var canonical) ? canonical : type.Name;
+        type == typeof(Model) ? ModelConfig.FunctionalClass
+        : TypeCatalog.IsBuiltIn(type) && Aliases.TryGetValue(type.Name, out var canonical) ? canonical : type.Name;
 
     /// <summary>The canonical Keras class name for a class name found in a file or config (aliases resolved).</summary>
     public static string Canonical(string className) => Aliases.TryGetValue(className, out var c) ? c : className;
