@@ -123,4 +123,45 @@ public class KerasFormatFixtureTests
         fresh.LoadWeights(path);
         AssertWeightsBitEqual(model.GetWeights(), fresh.GetWeights());
     }
+
+    [Test]
+    public void WriterUsesKerasAttributeNamesForNestedModelsCellsAndSharedLayers()
+    {
+        var innerIn = Keras.Input(shape: [4]);
+        var inner = new Model(innerIn, new Dense(3).Apply(innerIn), name: "inner");
+        var x = Keras.Input(shape: [5, 4]);
+        var shared = new Dense(4, name: "shared");
+        var h = shared.Apply(new RNN(new StackedRNNCells([new SimpleRNNCell(2), new LSTMCell(4)]), returnSequences: true).Apply(x));
+        h = shared.Apply(new Bidirectional(new RNN(new GRUCell(2), returnSequences: true)).Apply(h));
+        var model = new Model(x, inner.Apply(new GlobalAveragePooling1D().Apply(h)), name: "outer");
+        var path = Path.Combine(_dir, "nested.keras");
+        model.Save(path);
+        var layout = Layout(new MemoryStream(Weights(path)));
+        string[] expected =
+        [
+            "G vars outer", "G layers/input_layer/vars " + model.Layers[0].Name,
+            "G layers/rnn/vars rnn", "G layers/rnn/cell/vars stacked_rnn_cells",
+            "D layers/rnn/cell/cells/simple_rnn_cell/vars/0 (4, 2)", "D layers/rnn/cell/cells/lstm_cell/vars/2 (16)",
+            "G layers/bidirectional/forward_layer/cell/vars gru_cell", "D layers/bidirectional/backward_layer/cell/vars/1 (2, 6)",
+            "D layers/dense/vars/0 (4, 4)", "G layers/functional/vars inner", "D layers/functional/layers/dense/vars/0 (4, 3)",
+            "G layers/global_average_pooling1d/vars global_average_pooling1d",
+        ];
+        Assert.That(layout, Is.SupersetOf(expected));
+        // Keras names Bidirectional's halves "forward_<name>" and "backward_<name>".
+        Assert.That(layout.Single(l => l.StartsWith("G layers/bidirectional/forward_layer/vars ", StringComparison.Ordinal)), Does.EndWith(" forward_rnn_1"), "the second RNN is rnn_1");
+        // The shared Dense is saved once, under the first name Keras gives it.
+        Assert.That(layout.Count(l => l.StartsWith("D layers/dense", StringComparison.Ordinal)), Is.EqualTo(2));
+        var loaded = Model.Load(path);
+        var input = torch.randn(2, 5, 4);
+        Assert.That(BitEqual(model.Predict(input, verbose: 0), loaded.Predict(input, verbose: 0)), Is.True);
+
+        // Keras's InputLayer config has exactly its own keys; a Sequential lists its input layer first.
+        var seq = new Sequential([new Dense(2, inputShape: [3])], name: "seq");
+        var spath = Path.Combine(_dir, "seq.keras");
+        seq.Save(spath);
+        var cfg = JsonNode.Parse(Encoding.UTF8.GetString(ReadZip(spath).Single(e => e.Name == "config.json").Data))!;
+        var first = cfg["config"]!["layers"]![0]!;
+        Assert.That(first["class_name"]!.GetValue<string>(), Is.EqualTo("InputLayer"));
+        Assert.That(first["config"]!.AsObject().Select(kv => kv.Key), Is.EquivalentTo(new[] { "batch_shape", "dtype", "sparse", "ragged", "name", "optional" }));
+    }
 }

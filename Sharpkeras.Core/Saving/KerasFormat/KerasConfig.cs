@@ -88,10 +88,26 @@ internal static class KerasConfig
         ["module"] = "keras", ["class_name"] = "DTypePolicy", ["config"] = new JsonObject { ["name"] = name }, ["registered_name"] = null,
     };
 
+    /// <summary>Keras's InputLayer.get_config: exactly batch_shape, dtype, sparse, ragged, name and optional.</summary>
+    private static void InputLayerToKeras(JsonObject record)
+    {
+        if (record["config"] is not JsonObject config || config["batch_shape"] is not JsonNode batchShape) return;
+        record["config"] = new JsonObject
+        {
+            ["batch_shape"] = batchShape.DeepClone(), ["dtype"] = config["dtype"]?.DeepClone(), ["sparse"] = false, ["ragged"] = false,
+            ["name"] = config["name"]?.DeepClone(), ["optional"] = false,
+        };
+    }
+
     /// <summary>Adds what Keras writes for a layer record whose object is <paramref name="layer"/>.</summary>
     private static void LayerRecordToKeras(JsonObject record, Layer layer)
     {
         if (record["config"] is not JsonObject config) return;
+        if (layer is InputLayer)
+        {
+            InputLayerToKeras(record);
+            return;
+        }
         if (layer is not InputLayer && layer is not Model && config["dtype"] is JsonValue dt && dt.TryGetValue<string>(out var dtype))
             config["dtype"] = DTypePolicy(dtype);
         if (layer is Model { IsFunctional: true } fm && layer.GetType() == typeof(Model)) FunctionalToKeras(config, fm);
@@ -100,6 +116,8 @@ internal static class KerasConfig
             if (config["layers"] is JsonArray layers)
             {
                 int offset = layers.Count - seq.Layers.Count;
+                for (int i = 0; i < offset; i++)
+                    if (layers[i] is JsonObject ir && ir["class_name"]?.GetValue<string>() == nameof(InputLayer)) InputLayerToKeras(ir);
                 for (int i = 0; i < seq.Layers.Count; i++)
                     if (layers[i + offset] is JsonObject lr) LayerRecordToKeras(lr, seq.Layers[i]);
             }
