@@ -57,8 +57,8 @@ internal static class OnnxLayers
                 return OnnxAttention.DotProduct(g, att, ins, outShapes, desc);
             case Merge merge:
                 return [OnnxMerging.Convert(g, merge, ins, outShapes[0], desc)];
-            case GlobalAveragePooling1D gap1 when masked && gap1.DataFormat == "channels_last":
-                return [new OnnxValue(MaskedMean(g, x, hint, gap1.KeepDims), outShapes[0])];
+            case GlobalAveragePooling1D gap1 when x.Mask != null:
+                return [new OnnxValue(MaskedMean(g, x, hint, gap1.KeepDims, gap1.DataFormat == "channels_last"), outShapes[0])];
             case Masking masking:
             {
                 // Keras: a step is kept when any of its features differs from the mask value; masked steps become zeros.
@@ -176,11 +176,12 @@ internal static class OnnxLayers
     }
 
     /// <summary>Keras's masked GlobalAveragePooling1D: the mean over the unmasked steps only.</summary>
-    private static string MaskedMean(OnnxGraphBuilder g, OnnxValue x, string hint, bool keepDims)
+    private static string MaskedMean(OnnxGraphBuilder g, OnnxValue x, string hint, bool keepDims, bool channelsLast)
     {
-        var m = g.Unsqueeze(g.Cast(x.Mask!, DataType.Float, hint), [2], hint);
-        var sum = g.Reduce("ReduceSum", g.Node("Mul", [x.Name, m], hint), [1], keepDims, hint);
-        var count = g.Reduce("ReduceSum", m, [1], keepDims, hint + "/count");
+        long steps = channelsLast ? 1 : 2;
+        var m = g.Unsqueeze(g.Cast(x.Mask!, DataType.Float, hint), [channelsLast ? 2 : 1], hint);
+        var sum = g.Reduce("ReduceSum", g.Node("Mul", [x.Name, m], hint), [steps], keepDims, hint);
+        var count = g.Reduce("ReduceSum", m, [steps], keepDims, hint + "/count");
         return g.Node("Div", [sum, count], hint);
     }
 }

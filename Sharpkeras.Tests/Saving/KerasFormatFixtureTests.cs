@@ -67,6 +67,15 @@ public class KerasFormatFixtureTests
         Assert.That(MaxDiff(model.Predict(x[0], verbose: 0), y[0]), Is.LessThan(1e-5));
     }
 
+    [Test]
+    public void Keras213FileWithLayerCheckpointDependenciesLoads()
+    {
+        // Keras 2.13 named the layer lists "_layer_checkpoint_dependencies"; Keras 3's loader falls back to it, so do we.
+        var model = Model.Load(Fixture("legacy_checkpoint_dependencies.keras"), compile: false);
+        var (x, y) = Expected("legacy_checkpoint_dependencies");
+        Assert.That(MaxDiff(model.Predict(x[0], verbose: 0), y[0]), Is.LessThan(1e-5));
+    }
+
     [TestCase("functional_mixed.keras")]
     [TestCase("sequential_masked_rnn.keras")]
     public void SavingTheLoadedModelWritesKerasLayoutGroupForGroup(string fixture)

@@ -80,6 +80,12 @@ internal static class KerasWeightsFile
             {
                 if (entry.Variables.Count == 0) continue; // an empty group may be absent (older files, other writers)
                 string groupPath = entry.Path.Length == 0 ? "vars" : entry.Path + "/vars";
+                // Files of Keras 2.13 name the layer lists "_layer_checkpoint_dependencies" (Keras's loader falls back too).
+                if (!file.LinkExists(groupPath) && file.LinkExists("_layer_checkpoint_dependencies"))
+                {
+                    var legacy = groupPath.Replace("layers", "_layer_checkpoint_dependencies", StringComparison.Ordinal);
+                    if (file.LinkExists(legacy)) groupPath = legacy;
+                }
                 string layerDesc = $"layer '{entry.Name}' ({(entry.Layer is null ? "?" : KerasNames.ClassName(entry.Layer.GetType()))})";
                 if (!file.LinkExists(groupPath))
                     throw new InvalidDataException(

@@ -233,8 +233,8 @@ def hostile():
         g.create_dataset("0", shape=(1 << 20, 1 << 20), dtype="f4", chunks=(64, 64))
         g["1"] = np.zeros(2, np.float32)
     with zipfile.ZipFile(os.path.join(HERE, "giant_dataset.keras"), "w") as zf:
-        zf.writestr("config.json", json.dumps(small_dense_config(2)))
-        zf.writestr("model.weights.h5", buf.getvalue())
+        for name, data in [("config.json", json.dumps(small_dense_config(2))), ("model.weights.h5", buf.getvalue())]:
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 12, 2, 10, 0, 0)), data)
     # A config whose Dense layer would need 4 * 2^28 weights while the file holds a few bytes.
     write_keras(os.path.join(HERE, "giant_layer.keras"), small_dense_config(1 << 28),
                 [("layers/dense", [np.zeros((4, 2)), np.zeros(2)])])
@@ -485,9 +485,31 @@ def sequential_masked_rnn():
     return {"x": tokens.tolist(), "x_shape": list(tokens.shape), "x_dtype": "int64", "y": y.tolist(), "y_shape": list(y.shape)}
 
 
+# ------------------------------------------------------------------ 6. Keras 2.13's .keras layout: "_layer_checkpoint_dependencies"
+def legacy_checkpoint_dependencies():
+    k1, b1, k2, b2 = r(4, 3), r(3), r(3, 2), r(2)
+    config = {
+        "module": "keras", "class_name": "Sequential", "registered_name": None,
+        "config": {"name": "sequential", "layers": [
+            {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
+             "config": {"batch_input_shape": [None, 4], "dtype": "float32", "sparse": False, "ragged": False, "name": "dense_input"}},
+            {"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+             "config": {"name": "dense", "trainable": True, "dtype": "float32", "units": 3, "activation": "tanh", "use_bias": True}},
+            {"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+             "config": {"name": "dense_1", "trainable": True, "dtype": "float32", "units": 2, "activation": "linear", "use_bias": True}},
+        ]},
+    }
+    write_keras(os.path.join(HERE, "legacy_checkpoint_dependencies.keras"), config,
+                [("_layer_checkpoint_dependencies/dense", [k1, b1]), ("_layer_checkpoint_dependencies/dense_1", [k2, b2])])
+    x = r(2, 4).astype(np.float64)
+    y = np.tanh(x @ k1 + b1) @ k2 + b2
+    return {"x": x.tolist(), "x_shape": list(x.shape), "y": y.tolist(), "y_shape": list(y.shape)}
+
+
 hostile()
 expected = {"sequential_cnn": sequential_cnn(), "functional_rnn": functional_rnn(),
-            "functional_mixed": functional_mixed(), "sequential_masked_rnn": sequential_masked_rnn()}
+            "functional_mixed": functional_mixed(), "sequential_masked_rnn": sequential_masked_rnn(),
+            "legacy_checkpoint_dependencies": legacy_checkpoint_dependencies()}
 with open(os.path.join(HERE, "expected.json"), "w") as f:
     json.dump(expected, f, indent=1)
 print("wrote", ", ".join(sorted(os.listdir(HERE))))
