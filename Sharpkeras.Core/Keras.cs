@@ -27,6 +27,10 @@ public static partial class Keras
     }
 
     /// <summary>Creates a symbolic input from a fully known shape (batch dimension excluded).</summary>
+    /// <param name="shape">The shape without the batch dimension, every dimension known (e.g. <c>[28, 28, 1]</c>).</param>
+    /// <param name="batchSize">Optional fixed batch size (default: variable).</param>
+    /// <param name="name">Optional name of the input layer (default: an automatic unique name).</param>
+    /// <param name="dtype">The element type (default float32; int64 or int32 for token ids fed to an Embedding).</param>
     public static KerasTensor Input(int[] shape, int? batchSize = null, string? name = null, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -74,6 +78,7 @@ public static partial class Keras
         /// Seeds every random generator the library uses (torch's CPU and CUDA generators and the
         /// library's own), so that runs are reproducible on CPU (Keras's <c>set_random_seed</c>).
         /// </summary>
+        /// <param name="seed">The seed; the same seed on the same device and thread count gives the same weights, shuffles and dropout masks.</param>
         public static void Seed(int seed)
         {
             CurrentSeed = seed;

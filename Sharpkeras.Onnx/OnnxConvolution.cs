@@ -139,6 +139,32 @@ internal static class OnnxConvolution
         return OnnxActivations.Apply(g, sep.ActivationName, Back(g, y, last, r, hint), hint, desc);
     }
 
+    /// <summary>
+    /// Adaptive pooling (torch's, which Keras's torch backend calls): each spatial axis of length L cut into O windows
+    /// [⌊i·L/O⌋, ⌈(i+1)·L/O⌉), each averaged or maximized. Windows are products of per-axis ranges, so the pooling is
+    /// done one axis at a time (a mean of equal-size row means is the window mean).
+    /// </summary>
+    public static string AdaptivePool(OnnxGraphBuilder g, BaseAdaptivePooling pool, OnnxValue x, string hint, string desc)
+    {
+        int first = pool.DataFormat == "channels_last" ? 1 : 2;
+        string op = pool.GetType().Name.Contains("Max", StringComparison.Ordinal) ? "ReduceMax" : "ReduceMean";
+        string y = x.Name;
+        for (int i = 0; i < pool.Rank; i++)
+        {
+            int axis = first + i;
+            long length = x.Shape[axis] ?? throw new NotSupportedException($"{desc}: the spatial size must be known to export (input {Engine.ShapeUtils.Format(x.Shape)}).");
+            long outputs = pool.OutputSize[i];
+            var windows = new List<string>();
+            for (long o = 0; o < outputs; o++)
+            {
+                long start = o * length / outputs, end = ((o + 1) * length + outputs - 1) / outputs;
+                windows.Add(g.Reduce(op, g.Slice(y, [start], [end], [axis], $"{hint}/axis{axis}"), [axis], true, $"{hint}/axis{axis}"));
+            }
+            y = windows.Count == 1 ? windows[0] : g.Node("Concat", windows, hint, ("axis", (long)axis));
+        }
+        return y;
+    }
+
     public static string Pool(OnnxGraphBuilder g, BasePooling pool, OnnxValue x, string hint, string desc)
     {
         int r = pool.Rank;

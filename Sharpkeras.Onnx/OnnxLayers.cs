@@ -23,9 +23,9 @@ internal static class OnnxLayers
     public static bool HasWeight(Layer layer, string name) => layer.OwnVariables.Any(v => v.Name == name);
 
     /// <summary>Layers that are the identity at inference (random augmentation, noise, dropout, regularization).</summary>
-    private static bool IsInferenceIdentity(Layer layer) => layer is Dropout or BaseSpatialDropout or GaussianNoise or ActivityRegularization
-        or Identity or RandomFlip or RandomTranslation or RandomRotation or RandomZoom or RandomContrast or RandomBrightness
-        || layer.GetType().Name is "GaussianDropout" or "AlphaDropout";
+    private static bool IsInferenceIdentity(Layer layer) => layer is Dropout or BaseSpatialDropout or GaussianNoise or GaussianDropout
+        or AlphaDropout or ActivityRegularization or Identity or RandomFlip or RandomTranslation or RandomRotation or RandomZoom
+        or RandomContrast or RandomBrightness;
 
     /// <summary>A bool Keras mask broadcast against a value of rank <paramref name="rank"/>: trailing axes added.</summary>
     public static string MaskFor(OnnxGraphBuilder g, string mask, int maskRank, int rank, string hint) =>
@@ -129,6 +129,10 @@ internal static class OnnxLayers
                 return [Out(OnnxNormalization.LayerNorm(g, ln, x, hint, desc))];
             case GroupNormalization gn:
                 return [Out(OnnxNormalization.GroupNorm(g, gn, x, hint, desc))];
+            case RMSNormalization rms:
+                return [Out(OnnxNormalization.RmsNorm(g, rms, x, hint))];
+            case BaseAdaptivePooling ap:
+                return [Out(OnnxConvolution.AdaptivePool(g, ap, x, hint, desc))];
             case UnitNormalization un:
                 return [Out(OnnxNormalization.UnitNorm(g, un, x, hint))];
         }

@@ -47,6 +47,15 @@ internal static class OnnxNormalization
     {
         int rank = x.Shape.Length;
         var axes = ln.Axis.Select(a => a < 0 ? a + rank : a).Distinct().OrderBy(a => a).ToArray();
+        if (ln.RmsScaling)
+        {
+            // Keras's deprecated rms_scaling: x / sqrt(var + ε) · gamma, the variance taken around the mean, no centering.
+            var mean = g.Reduce("ReduceMean", x.Name, axes.Select(a => (long)a).ToArray(), true, hint + "/mean");
+            var centered = g.Node("Sub", [x.Name, mean], hint);
+            var variance = g.Reduce("ReduceMean", g.Node("Mul", [centered, centered], hint), axes.Select(a => (long)a).ToArray(), true, hint + "/variance");
+            var y0 = g.Node("Div", [x.Name, g.Node("Sqrt", [g.Node("Add", [variance, g.Scalar((float)ln.Epsilon, hint + "/epsilon")], hint)], hint)], hint);
+            return OnnxLayers.HasWeight(ln, "gamma") ? g.Node("Mul", [y0, Broadcast(g, OnnxLayers.Weight(ln, "gamma"), axes, rank, hint + "/gamma")], hint) : y0;
+        }
         if (axes.Length == 1 && axes[0] == rank - 1)
         {
             long features = x.Shape[^1] ?? throw new NotSupportedException($"{desc}: the feature dimension must be known.");
@@ -80,6 +89,16 @@ internal static class OnnxNormalization
         if (gn.Scale) y = g.Node("Mul", [y, Broadcast(g, OnnxLayers.Weight(gn, "gamma"), [axis], rank, hint + "/gamma")], hint);
         if (gn.Center) y = g.Node("Add", [y, Broadcast(g, OnnxLayers.Weight(gn, "beta"), [axis], rank, hint + "/beta")], hint);
         return y;
+    }
+
+    /// <summary>Keras's RMSNormalization: x / sqrt(mean(x²) + ε) · scale over the axes.</summary>
+    public static string RmsNorm(OnnxGraphBuilder g, RMSNormalization rms, OnnxValue x, string hint)
+    {
+        int rank = x.Shape.Length;
+        var axes = rms.Axis.Select(a => a < 0 ? a + rank : a).Distinct().OrderBy(a => a).ToArray();
+        var ms = g.Reduce("ReduceMean", g.Node("Mul", [x.Name, x.Name], hint), axes.Select(a => (long)a).ToArray(), true, hint);
+        var y = g.Node("Div", [x.Name, g.Node("Sqrt", [g.Node("Add", [ms, g.Scalar((float)rms.Epsilon, hint + "/epsilon")], hint)], hint)], hint);
+        return g.Node("Mul", [y, Broadcast(g, OnnxLayers.Weight(rms, "scale"), axes, rank, hint + "/scale")], hint);
     }
 
     /// <summary>Keras's UnitNormalization: x / sqrt(max(Σx², 1e-24)) over the axes.</summary>

@@ -57,12 +57,13 @@ internal static class OnnxPreprocessing
             }
             case Discretization disc:
             {
+                var boundaries = disc.BinBoundaries ?? throw new NotSupportedException($"{desc} has no bin boundaries yet (pass them or call Adapt before exporting).");
                 // bucketize(right: true): the number of boundaries <= x.
                 var xf = g.Unsqueeze(g.Cast(x.Name, DataType.Float, hint), [-1], hint);
-                var bounds = g.Const(disc.BinBoundaries.Select(b => (float)b).ToArray(), [disc.BinBoundaries.Length], hint + "/boundaries");
+                var bounds = g.Const(boundaries.Select(b => (float)b).ToArray(), [boundaries.Length], hint + "/boundaries");
                 var ids = g.Reduce("ReduceSum", g.Cast(g.Node("GreaterOrEqual", [xf, bounds], hint), DataType.Int64, hint), [-1], false, hint);
                 if (disc.OutputMode == "int") return new OnnxValue(ids, outShape, DType: ScalarType.Int64);
-                return new OnnxValue(Encode(g, ids, x.Shape, disc.BinBoundaries.Length + 1, disc.OutputMode, hint, desc), outShape);
+                return new OnnxValue(Encode(g, ids, x.Shape, boundaries.Length + 1, disc.OutputMode, hint, desc), outShape);
             }
             case CategoryEncoding ce:
                 return new OnnxValue(Encode(g, g.Cast(x.Name, DataType.Int64, hint), x.Shape, ce.NumTokens, ce.OutputMode, hint, desc), outShape);

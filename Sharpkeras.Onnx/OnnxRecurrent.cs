@@ -29,6 +29,7 @@ internal static class OnnxRecurrent
         var x = ins[0];
         string hint = rnn.Name;
         string desc = OnnxLayers.Describe(rnn);
+        if (rnn is ConvLSTM) throw new NotSupportedException($"{desc} is not exportable to ONNX: ConvLSTM layers have no ONNX conversion.");
         if (rnn.Stateful) throw new NotSupportedException($"{desc}: a stateful recurrent layer carries state between calls and is not exported to ONNX.");
         if (x.Shape.Length != 3 || x.Shape[1] is not int steps)
             throw new NotSupportedException($"{desc}: the number of time steps must be fixed to export (input shape {Engine.ShapeUtils.Format(x.Shape)}).");

@@ -50,6 +50,28 @@ internal static class OnnxReshaping
                 var c = cr.Cropping;
                 return Crop(g, x.Name, [h, h + 1], [c.Rows.Top, c.Cols.Left], [c.Rows.Bottom, c.Cols.Right], hint);
             }
+            case Cropping3D cr:
+            {
+                int a = cr.DataFormat == "channels_last" ? 1 : 2;
+                return Crop(g, x.Name, [a, a + 1, a + 2], cr.Cropping.Select(c => (long)c.Before).ToArray(), cr.Cropping.Select(c => (long)c.After).ToArray(), hint);
+            }
+            case ZeroPadding3D zp:
+            {
+                int a = zp.DataFormat == "channels_last" ? 1 : 2;
+                var pads = new long[2 * rank];
+                for (int i = 0; i < 3; i++) (pads[a + i], pads[rank + a + i]) = (zp.Padding[i].Before, zp.Padding[i].After);
+                return g.Pad(x.Name, pads, hint);
+            }
+            case UpSampling3D up:
+            {
+                int a = up.DataFormat == "channels_last" ? 1 : 2;
+                if (x.Shape.Skip(1).Any(d => d is null)) throw new NotSupportedException($"{desc}: every non-batch dimension must be known to export.");
+                var shape = x.Shape.Select(d => (long)(d ?? 0)).ToArray();
+                string y = x.Name;
+                int[] sizes = [up.Size.Dim1, up.Size.Dim2, up.Size.Dim3];
+                for (int i = 0; i < 3; i++) (y, shape) = RepeatInterleave(g, y, shape, a + i, sizes[i], hint);
+                return y;
+            }
             case UpSampling1D up:
             {
                 // Each step repeated: (batch, steps, features) -> (batch, steps, size, features) -> (batch, steps·size, features).
@@ -74,6 +96,21 @@ internal static class OnnxReshaping
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Each cell of <paramref name="axis"/> repeated <paramref name="repeats"/> times (torch's repeat_interleave) on a
+    /// value of known <paramref name="shape"/> (batch first, its entry ignored); returns the value and its new shape.
+    /// </summary>
+    public static (string, long[]) RepeatInterleave(OnnxGraphBuilder g, string x, long[] shape, int axis, int repeats, string hint)
+    {
+        if (repeats == 1) return (x, shape);
+        var tiles = Enumerable.Repeat(1L, shape.Length + 1).ToArray();
+        tiles[axis + 1] = repeats;
+        var tiled = g.Node("Tile", [g.Unsqueeze(x, [axis + 1], hint), g.Int64(tiles, hint + "/repeats")], hint);
+        var next = (long[])shape.Clone();
+        next[axis] *= repeats;
+        return (g.Reshape(tiled, [0, .. next[1..]], hint), next);
     }
 
     /// <summary>Removes <paramref name="start"/> cells at the start and <paramref name="end"/> at the end of each axis.</summary>

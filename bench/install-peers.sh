@@ -3,5 +3,5 @@
 # the system Python) and the full Fashion-MNIST (dataset-fashion-mnist, 60,000 + 10,000 images). Neither the build
 # nor the tests need them; without them the benchmark marks those columns/rows absent.
 set -euo pipefail
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch dataset-fashion-mnist
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q python3-torch dataset-fashion-mnist

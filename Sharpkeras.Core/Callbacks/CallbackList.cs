@@ -9,6 +9,12 @@ public sealed class CallbackList : Callback
     private readonly List<Callback> _callbacks;
 
     /// <summary>Creates the list.</summary>
+    /// <param name="callbacks">The user's callbacks, called in this order (null: none). Must not contain null.</param>
+    /// <param name="addHistory">Append a <see cref="History"/> unless <paramref name="callbacks"/> already holds one.</param>
+    /// <param name="addProgbar">Append a <see cref="ProgbarLogger"/> unless <paramref name="callbacks"/> already holds one.</param>
+    /// <param name="model">The model to hand to every callback (<see cref="Callback.SetModel"/>), or null to set it later.</param>
+    /// <param name="parameters">The run's parameters (<c>epochs</c>, <c>steps</c>, <c>verbose</c>) to hand to every callback (<see cref="Callback.SetParams"/>), or null.</param>
+    /// <exception cref="System.ArgumentException"><paramref name="callbacks"/> contains null.</exception>
     public CallbackList(IEnumerable<Callback>? callbacks = null, bool addHistory = false, bool addProgbar = false,
         Model? model = null, IReadOnlyDictionary<string, object?>? parameters = null)
     {

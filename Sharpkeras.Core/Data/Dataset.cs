@@ -90,6 +90,8 @@ public abstract class Dataset : IBatchSource
     /// The two datasets of <c>subset: "both"</c> (<c>ImageFromDirectory</c>):
     /// <c>var (train, val) = Dataset.ImageFromDirectory(dir, validationSplit: 0.2, subset: "both", seed: 1);</c>.
     /// </summary>
+    /// <param name="training">Receives the training subset (the files outside the validation split).</param>
+    /// <param name="validation">Receives the validation subset (the last <c>validationSplit</c> fraction of the shuffled files).</param>
     /// <exception cref="InvalidOperationException">This dataset is not the result of <c>subset: "both"</c>.</exception>
     public virtual void Deconstruct(out Dataset training, out Dataset validation)
         => throw new InvalidOperationException("Only the result of ImageFromDirectory(..., subset: \"both\") can be deconstructed into (training, validation).");

@@ -51,6 +51,13 @@ public static class Sequence
     }
 
     /// <summary>Pads int sequences; see <see cref="PadSequences(IEnumerable{long[]}, int?, ScalarType, string, string, double)"/>.</summary>
+    /// <param name="sequences">The sequences (e.g. word ids).</param>
+    /// <param name="maxLen">Output length; default the longest sequence.</param>
+    /// <param name="dtype">Element type of the result; Keras's default int32 (Embedding takes int32 and int64).</param>
+    /// <param name="padding">"pre" (pad at the start) or "post" (pad at the end).</param>
+    /// <param name="truncating">"pre" (drop values from the start of longer sequences) or "post" (from the end).</param>
+    /// <param name="value">Padding value (cast to <paramref name="dtype"/>).</param>
+    /// <returns>A (numSequences, maxLen) tensor.</returns>
     public static Tensor PadSequences(IEnumerable<int[]> sequences, int? maxLen = null, ScalarType dtype = ScalarType.Int32,
         string padding = "pre", string truncating = "pre", double value = 0.0)
     {

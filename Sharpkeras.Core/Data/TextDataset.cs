@@ -60,6 +60,8 @@ public sealed class TextDataset : IEnumerable<(string[] Texts, Tensor Labels)>
     public IReadOnlyList<string> FilePaths { get; }
 
     /// <summary>The two datasets of <c>subset: "both"</c>: <c>var (train, val) = Dataset.TextFromDirectory(..., subset: "both")</c>.</summary>
+    /// <param name="training">Receives the training subset (the files outside the validation split).</param>
+    /// <param name="validation">Receives the validation subset (the last <c>validationSplit</c> fraction of the shuffled files).</param>
     /// <exception cref="InvalidOperationException">This dataset is not the result of <c>subset: "both"</c>.</exception>
     public void Deconstruct(out TextDataset training, out TextDataset validation)
     {

@@ -102,6 +102,14 @@ public sealed class DataParallel : DistributionStrategy
             var opt = model.Optimizer ?? throw new InvalidOperationException($"Model '{model.Name}' has no optimizer: call Compile first.");
             if (!opt.Built) opt.Build(model.TrainableWeights);
             opt.ZeroGrad();
+            if (HasSynchronizedLayers(model))
+            {
+                // Layers that communicate in training (synchronized batch statistics) need every rank's forward
+                // and backward pass: run them on the empty slice, with a loss that is zero but reaches every layer.
+                var outputs = model.Forward(local.Take(model.InputCount).ToArray(), training: true);
+                var zero = outputs.Select(o => o.sum()).Aggregate((a, b) => a + b).mul(0);
+                if (zero.requires_grad) zero.backward();
+            }
             opt.Step();
             return model.GetMetricsResult();
         }
@@ -119,6 +127,61 @@ public sealed class DataParallel : DistributionStrategy
         EnsureSynchronized(model, globalBatch);
         var local = AutoShardDataset ? BatchSharding.Local(globalBatch, Rank, WorldSize) : globalBatch;
         return local[0].shape[0] > 0 ? model.TestStep(local) : model.GetMetricsResult();
+    }
+
+    /// <inheritdoc />
+    public override Tensor[]? PredictStep(Model model, Tensor[] globalBatch)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ThrowIfDisposed();
+        if (!AutoShardDataset || WorldSize == 1) return model.PredictStep(globalBatch);
+        EnsureSynchronized(model, globalBatch);
+        var local = BatchSharding.Local(globalBatch, Rank, WorldSize);
+        return local[0].shape[0] > 0 ? model.PredictStep(local) : null;
+    }
+
+    /// <inheritdoc />
+    public override Tensor[] GatherPredictions(IReadOnlyList<long> globalBatchRows, IReadOnlyList<Tensor[]> localOutputs)
+    {
+        ArgumentNullException.ThrowIfNull(globalBatchRows);
+        ArgumentNullException.ThrowIfNull(localOutputs);
+        ThrowIfDisposed();
+        if (globalBatchRows.Count == 0) throw new ArgumentException("There are no batches to gather.", nameof(globalBatchRows));
+        if (!AutoShardDataset || WorldSize == 1)
+        {
+            if (localOutputs.Count == 0) throw new ArgumentException("There are no outputs to join.", nameof(localOutputs));
+            return Enumerable.Range(0, localOutputs[0].Length)
+                .Select(i => torch.cat(localOutputs.Select(o => o[i].cpu()).ToArray(), 0).DetachFromDisposeScope()).ToArray();
+        }
+        return PredictionGatherer.Gather(_comm, globalBatchRows, localOutputs);
+    }
+
+    /// <inheritdoc />
+    public override Tensor SumOverRanks(Tensor local)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ThrowIfDisposed();
+        if (WorldSize == 1) return local;
+        // Outside TrainStep (a custom loop), every rank counts as one equal share, as in AllReduceGradients.
+        double weight = double.IsNaN(_localSamples) ? 1 : _localSamples;
+        return RankSumFunction.apply(local, _comm, weight);
+    }
+
+    /// <summary>Whether any layer of the model (at any depth) communicates in training.</summary>
+    private static bool HasSynchronizedLayers(Layer root)
+    {
+        var seen = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Layer>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var layer = stack.Pop();
+            if (!seen.Add(layer)) continue;
+            if (layer is ISynchronizedLayer { Synchronized: true }) return true;
+            foreach (var l in layer.SubLayers) stack.Push(l);
+            if (layer is Model m) foreach (var l in m.Layers) stack.Push(l);
+        }
+        return false;
     }
 
     /// <inheritdoc />

@@ -40,6 +40,30 @@ public abstract class DistributionStrategy : IDisposable
     public abstract IReadOnlyDictionary<string, Tensor> TestStep(Model model, Tensor[] globalBatch);
 
     /// <summary>
+    /// One prediction step on this rank's part of a global batch (calls <see cref="Model.PredictStep"/>); null when
+    /// this rank's part is empty. <c>Predict</c> hands the results of all steps to <see cref="GatherPredictions"/>.
+    /// </summary>
+    /// <param name="model">The model predicting.</param>
+    /// <param name="globalBatch">The global batch as the data produced it.</param>
+    public abstract Tensor[]? PredictStep(Model model, Tensor[] globalBatch);
+
+    /// <summary>
+    /// Joins the outputs of this rank's <see cref="PredictStep"/> calls with the other ranks', so every rank gets the
+    /// predictions of all the global batches in their original order (on the CPU).
+    /// </summary>
+    /// <param name="globalBatchRows">The number of samples of each global batch, in order.</param>
+    /// <param name="localOutputs">The non-null results of this rank's <see cref="PredictStep"/> calls, in order.</param>
+    public abstract Tensor[] GatherPredictions(IReadOnlyList<long> globalBatchRows, IReadOnlyList<Tensor[]> localOutputs);
+
+    /// <summary>
+    /// The sum over the ranks of a tensor computed in a training step (e.g. batch statistics), differentiable: the
+    /// gradient flowing back through it makes the averaged parameter gradients those of the global batch's loss.
+    /// Every rank must call it at the same point of the step with a tensor of the same shape (float types).
+    /// </summary>
+    /// <param name="local">This rank's values.</param>
+    public abstract Tensor SumOverRanks(Tensor local);
+
+    /// <summary>
     /// Replaces the gradients of the optimizer's weights by their sample-weighted average over all ranks; called by
     /// <see cref="Optimizers.Optimizer.Step"/> before it applies them.
     /// </summary>

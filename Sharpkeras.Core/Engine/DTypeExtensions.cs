@@ -6,8 +6,10 @@ namespace Sharpkeras;
 public static class DTypeExtensions
 {
     /// <summary>Whether the type is a floating-point type.</summary>
+    /// <param name="t">The element type (float16, bfloat16, float32 and float64 are floating point).</param>
     public static bool IsFloat(this ScalarType t) => torch.is_floating_point(t);
 
     /// <summary>Whether the type is complex.</summary>
+    /// <param name="t">The element type.</param>
     public static bool IsComplexType(this ScalarType t) => t is ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64;
 }

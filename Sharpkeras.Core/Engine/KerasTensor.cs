@@ -34,6 +34,22 @@ public sealed class KerasTensor
     /// <summary>The layer that produces this tensor.</summary>
     public Layer Layer => Node.Layer;
 
+    /// <summary>
+    /// Lets a tensor made by <c>Keras.Input</c> stand for its input layer, so Keras's
+    /// <c>Sequential([Input(shape), Dense(…)])</c> and <c>model.add(Input(shape))</c> read the same in C#:
+    /// <c>new Sequential(Keras.Input([3]), new Dense(2))</c>.
+    /// </summary>
+    /// <param name="tensor">A tensor returned by <c>Keras.Input</c>.</param>
+    /// <returns>The <c>InputLayer</c> that produces it.</returns>
+    /// <exception cref="System.ArgumentException">The tensor is the output of another layer, not an input.</exception>
+    public static implicit operator Layer(KerasTensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.Layer is Layers.InputLayer input ? input
+            : throw new ArgumentException($"Only a tensor made by Keras.Input stands for a layer (as the first entry of a Sequential model); " +
+                                          $"this one is the output of layer '{tensor.Layer.Name}'.", nameof(tensor));
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"<KerasTensor shape={ShapeUtils.Format(Shape)}, dtype={Layer.DTypeName(DType)}, source={Node.Layer.Name}>";
 }

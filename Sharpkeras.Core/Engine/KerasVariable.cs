@@ -59,6 +59,18 @@ public sealed class KerasVariable
     /// <summary>The live tensor (torch layout), as registered in the owning module.</summary>
     public Tensor Value { get; internal set; } = null!;
 
+    /// <summary>
+    /// Projects the value with its <see cref="Constraint"/> (no-op without one), in place. The constraint sees the
+    /// weight in Keras's layout, so its axes mean what they mean in Keras. Call under <c>torch.no_grad()</c>.
+    /// </summary>
+    internal void ApplyConstraint()
+    {
+        if (Constraint is null) return;
+        var keras = TorchToKerasPermutation is null ? Value : Value.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
+        using var projected = Constraint.Call(keras);
+        Value.copy_(KerasToTorchPermutation is null ? projected : projected.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray()));
+    }
+
     /// <summary>A copy of the value in Keras's layout, detached, on the CPU.</summary>
     public Tensor ToKerasLayout()
     {
@@ -69,6 +81,8 @@ public sealed class KerasVariable
     }
 
     /// <summary>Assigns a value given in Keras's layout (copied in place; shape checked).</summary>
+    /// <param name="kerasValue">The new value in Keras's layout (e.g. a Dense kernel as (inputDim, units)); any dtype or device, it is converted. The caller keeps ownership.</param>
+    /// <exception cref="System.ArgumentException">The value's shape differs from the variable's Keras shape.</exception>
     public void Assign(Tensor kerasValue)
     {
         ArgumentNullException.ThrowIfNull(kerasValue);

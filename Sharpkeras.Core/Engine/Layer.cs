@@ -30,7 +30,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     private static readonly ConditionalWeakTable<Tensor, Tensor> Masks = new();
 
     /// <summary>Creates a layer.</summary>
-    /// <param name="name">Unique name; by default the snake-case class name with a counter ("dense_1").</param>
+    /// <param name="name">Unique name; by default the snake-case class name with a counter ("dense_1"; an alias class such as MaxPool2D takes its canonical class's, "max_pooling2d").</param>
     /// <param name="trainable">Whether the layer's weights are updated by training.</param>
     /// <param name="inputShape">Optional input shape (batch dimension excluded), for the first layer of a Sequential.</param>
     /// <param name="dtype">The weights' element type (default <see cref="Keras.Config.FloatX"/>).</param>
@@ -39,7 +39,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     {
         if (name != null && (name.Length == 0 || name.Contains('.') || name.Contains('/')))
             throw new ArgumentException($"Layer name must be non-empty and contain no '.' or '/'; got '{name}'.", nameof(name));
-        this.name = name ?? NameScope.Unique(NameScope.ToSnakeCase(GetType().Name));
+        this.name = name ?? NameScope.Unique(NameScope.ToSnakeCase(Saving.TypeCatalog.CanonicalName(GetType())));
         _trainable = trainable;
         if (inputShape != null)
         {
@@ -212,6 +212,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     public List<Tensor> GetWeights() => Variables.Select(v => v.ToKerasLayout()).ToList();
 
     /// <summary>Sets the weights from values in Keras's order and layout (Dense: kernel then bias).</summary>
+    /// <param name="weights">One value per weight, in the order of <c>GetWeights</c>, each in Keras's shape. The caller keeps ownership.</param>
+    /// <exception cref="System.ArgumentException">The count or a shape does not match the layer's weights.</exception>
     public void SetWeights(IEnumerable<Tensor> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -236,6 +238,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Registers a sub-layer so its weights belong to this layer (done automatically for fields of type Layer).</summary>
+    /// <param name="layer">The sub-layer.</param>
+    /// <returns><paramref name="layer"/>, so a field can be assigned in one line.</returns>
     protected internal T TrackLayer<T>(T layer) where T : Layer
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -280,9 +284,11 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     // ----------------------------------------------------------------------------------- build
 
     /// <summary>Creates the layer's weights for <paramref name="inputShape"/> (batch dimension first, as null).</summary>
+    /// <param name="inputShape">The full input shape, batch dimension first (null when unknown), e.g. <c>(null, 784)</c>.</param>
     public virtual void Build(int?[] inputShape) { }
 
     /// <summary>Builds a layer that takes several inputs. The default handles one input.</summary>
+    /// <param name="inputShapes">One shape per input, each batch first (null for unknown dimensions).</param>
     public virtual void Build(int?[][] inputShapes)
     {
         if (inputShapes.Length == 1) Build(inputShapes[0]);
@@ -326,13 +332,23 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     // ----------------------------------------------------------------------------------- call
 
     /// <summary>The layer's computation on one input (the main override point).</summary>
+    /// <param name="inputs">The input batch, already checked and on the layer's device. Do not dispose it.</param>
+    /// <param name="training">True in <c>Fit</c> and <c>TrainOnBatch</c>; false in <c>Evaluate</c>, <c>Predict</c> and by default in <see cref="Apply(Tensor, bool)"/>.</param>
+    /// <returns>The output batch.</returns>
     public virtual Tensor Call(Tensor inputs, bool training)
         => throw new NotImplementedException($"Layer '{Name}' ({GetType().Name}) does not implement Call for a single input.");
 
     /// <summary>The computation with the input's mask (for layers that use masks, e.g. LSTM). Default ignores the mask.</summary>
+    /// <param name="inputs">The input batch. Do not dispose it.</param>
+    /// <param name="training">True during training, false for inference.</param>
+    /// <param name="mask">The input's mask (e.g. (batch, timesteps) bool from <c>Embedding(maskZero: true)</c> or <c>Masking</c>), or null when it has none.</param>
+    /// <returns>The output batch.</returns>
     public virtual Tensor Call(Tensor inputs, bool training, Tensor? mask) => Call(inputs, training);
 
     /// <summary>The computation on several inputs (merging layers, attention). Default handles one input.</summary>
+    /// <param name="inputs">The input batches, in the order the layer expects. Do not dispose them.</param>
+    /// <param name="training">True during training, false for inference.</param>
+    /// <returns>The output batch.</returns>
     public virtual Tensor Call(Tensor[] inputs, bool training)
     {
         if (inputs.Length != 1)
@@ -341,13 +357,24 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The general computation: several inputs with masks, several outputs (e.g. LSTM with returnState).</summary>
+    /// <param name="inputs">The input batches, in the order the layer expects. Do not dispose them.</param>
+    /// <param name="training">True during training, false for inference.</param>
+    /// <param name="masks">One mask (or null) per input, or null when no input has a mask.</param>
+    /// <returns>One tensor per output.</returns>
     public virtual Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
         => inputs.Length == 1 ? [Call(inputs[0], training, masks?[0])] : [Call(inputs, training)];
 
     /// <summary>The output mask for one input (default: passed through if <see cref="SupportsMasking"/>, else none).</summary>
+    /// <param name="inputs">The layer's input batch.</param>
+    /// <param name="mask">The input's mask, or null.</param>
+    /// <returns>The mask to attach to the output, or null for none.</returns>
     public virtual Tensor? ComputeMask(Tensor inputs, Tensor? mask) => SupportsMasking ? mask : null;
 
     /// <summary>The output masks for several inputs/outputs.</summary>
+    /// <param name="inputs">The layer's input batches.</param>
+    /// <param name="masks">One mask (or null) per input, or null when none has one.</param>
+    /// <param name="outputCount">How many outputs the call produced.</param>
+    /// <returns>One mask (or null) per output.</returns>
     public virtual Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
     {
         if (inputs.Length == 1)
@@ -364,12 +391,21 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// Runs the layer on real tensors: builds it on first use (from the input's shape), checks the input,
     /// and calls <see cref="Call(Tensor, bool)"/>. Masks attached by earlier layers flow through.
     /// </summary>
+    /// <param name="x">The input batch (batch first). Not disposed: the caller keeps ownership.</param>
+    /// <param name="training">True for training behaviour (dropout active, batch statistics in BatchNormalization), false for inference (the default, as Keras's <c>layer(x)</c> outside <c>fit</c>).</param>
+    /// <returns>The output batch, a new tensor the caller owns.</returns>
     public Tensor Apply(Tensor x, bool training = false) => ApplyMulti([x], training)[0];
 
     /// <summary>Runs a layer that takes several inputs on real tensors.</summary>
+    /// <param name="inputs">The input batches, in the order the layer expects. Not disposed.</param>
+    /// <param name="training">True for training behaviour, false for inference (default).</param>
+    /// <returns>The first output.</returns>
     public Tensor Apply(Tensor[] inputs, bool training = false) => ApplyMulti(inputs, training)[0];
 
     /// <summary>Runs the layer on real tensors and returns every output.</summary>
+    /// <param name="inputs">The input batches, in the order the layer expects. Not disposed.</param>
+    /// <param name="training">True for training behaviour, false for inference (default).</param>
+    /// <returns>Every output, new tensors the caller owns.</returns>
     public Tensor[] ApplyMulti(Tensor[] inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -388,9 +424,12 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The mask attached to a tensor by the layer that produced it, if any.</summary>
+    /// <param name="t">A tensor produced by a layer.</param>
     public static Tensor? GetMask(Tensor t) => Masks.TryGetValue(t, out var m) ? m : null;
 
     /// <summary>Attaches a mask to a tensor (what Keras keeps as <c>_keras_mask</c>).</summary>
+    /// <param name="t">The tensor to attach the mask to (it is held weakly: the mask goes away with the tensor).</param>
+    /// <param name="mask">The mask, or null to remove one.</param>
     public static void SetMask(Tensor t, Tensor? mask)
     {
         if (mask is null) Masks.Remove(t);
@@ -488,6 +527,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// nothing (weightless layers take any shape, as in Keras); layers whose weights fix a dimension override it
     /// and throw an ArgumentException naming the layer, the expected and the actual shape.
     /// </summary>
+    /// <param name="inputs">The real input batches about to be passed to <see cref="Call(Tensor, bool)"/>.</param>
     protected virtual void ValidateInputs(Tensor[] inputs) { }
 
     /// <inheritdoc />
@@ -496,9 +536,13 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     // ----------------------------------------------------------------------------------- symbolic
 
     /// <summary>Applies the layer to a symbolic input (Functional API) and returns the symbolic output.</summary>
+    /// <param name="input">The symbolic tensor from <see cref="Keras.Input(int?[], int?, string?, ScalarType)"/> or from another layer.</param>
+    /// <returns>The symbolic output, whose shape comes from <see cref="ComputeOutputShape"/>.</returns>
     public KerasTensor Apply(KerasTensor input) => ApplyMulti(input)[0];
 
     /// <summary>Applies the layer to several symbolic inputs (<c>new Add().Apply(a, b)</c>).</summary>
+    /// <param name="inputs">The symbolic inputs, in the order the layer expects (e.g. [query, value] for attention).</param>
+    /// <returns>The first symbolic output.</returns>
     public KerasTensor Apply(params KerasTensor[] inputs)
     {
         var outs = ApplyMulti(inputs);
@@ -508,6 +552,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Applies the layer to symbolic inputs and returns all its outputs (e.g. LSTM with returnState).</summary>
+    /// <param name="inputs">The symbolic inputs, in the order the layer expects.</param>
+    /// <returns>One symbolic tensor per output (e.g. [output, h, c] for an LSTM with <c>returnState</c>).</returns>
     public KerasTensor[] ApplyMulti(params KerasTensor[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -539,10 +585,15 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// The output shape for an input shape (batch first, as null). The default runs the layer once on
     /// small zero tensors, so custom layers get it for free; catalogue layers compute it directly.
     /// </summary>
+    /// <param name="inputShape">The input shape, batch dimension first (null for unknown dimensions).</param>
+    /// <returns>The output shape, batch dimension first.</returns>
     public virtual int?[] ComputeOutputShape(int?[] inputShape)
         => ComputeOutputShapes([inputShape], [DType])[0].shape;
 
     /// <summary>The output shapes and types for several inputs (default: run on small zero tensors).</summary>
+    /// <param name="inputShapes">One shape per input, batch first.</param>
+    /// <param name="inputTypes">One element type per input (integer inputs can change the output type, e.g. an Embedding).</param>
+    /// <returns>The shape and element type of each output.</returns>
     public virtual (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         if (inputShapes.Length == 1 && IsOverridden(nameof(ComputeOutputShape), typeof(int?[])))
@@ -551,6 +602,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The output element type for a float or integer input (default: the layer's type).</summary>
+    /// <param name="inputType">The input's element type.</param>
     protected virtual ScalarType OutputDType(ScalarType inputType) => DType;
 
     private bool IsOverridden(string method, params Type[] args)
@@ -643,6 +695,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     // ----------------------------------------------------------------------------------- device
 
     /// <summary>Refreshes the variables after <c>Module.to(...)</c> replaced the tensors.</summary>
+    /// <param name="dtype">The element type the module was moved to, or null if unchanged.</param>
+    /// <param name="device">The device the module was moved to, or null if unchanged.</param>
+    /// <param name="non_blocking">Whether the copy was asynchronous.</param>
     protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
     {
         base._toEpilog(dtype, device, non_blocking);

@@ -216,6 +216,24 @@ public partial class Model
     }
 
     /// <summary>Trains a model with several inputs and/or outputs on tensors. See <see cref="Fit(Tensor, Tensor?, int?, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, IReadOnlyDictionary{int, double}?, Tensor?, int, int?, int?, int?, int, CancellationToken)"/>.</summary>
+    /// <param name="x">One tensor per model input, samples on the first axis.</param>
+    /// <param name="y">One target tensor per model output, in the order of the model's outputs.</param>
+    /// <param name="batchSize">Samples per step (default 32).</param>
+    /// <param name="epochs">Index of the last epoch (trains epochs initialEpoch … epochs-1).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (one line per epoch when output is not a terminal), 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training.</param>
+    /// <param name="validationSplit">Fraction in (0, 1) of the data, taken from the end before shuffling, used for validation.</param>
+    /// <param name="validationData">Validation inputs and targets, one tensor per input and per output.</param>
+    /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
+    /// <param name="classWeight">Weight of each class in the loss (class index → weight).</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss.</param>
+    /// <param name="initialEpoch">Epoch to start at (to resume training).</param>
+    /// <param name="stepsPerEpoch">Batches per epoch (default: one pass over the data).</param>
+    /// <param name="validationSteps">Batches per validation (default: all).</param>
+    /// <param name="validationBatchSize">Batch size for validation (default: batchSize).</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
+    /// <param name="cancellationToken">Stops training after the current batch and throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The <see cref="History"/> of the epochs' logs.</returns>
     public History Fit(Tensor[] x, Tensor[] y, int? batchSize = null, int epochs = 1, int verbose = 1,
         IEnumerable<Callback>? callbacks = null, double validationSplit = 0.0, (Tensor[] x, Tensor[] y)? validationData = null,
         bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null,
@@ -235,6 +253,24 @@ public partial class Model
     }
 
     /// <summary>Trains a model with several inputs and one output.</summary>
+    /// <param name="x">One tensor per model input, samples on the first axis.</param>
+    /// <param name="y">The targets of the single output.</param>
+    /// <param name="batchSize">Samples per step (default 32).</param>
+    /// <param name="epochs">Index of the last epoch (trains epochs initialEpoch … epochs-1).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (one line per epoch when output is not a terminal), 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training.</param>
+    /// <param name="validationSplit">Fraction in (0, 1) of the data, taken from the end before shuffling, used for validation.</param>
+    /// <param name="validationData">Validation inputs and targets.</param>
+    /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
+    /// <param name="classWeight">Weight of each class in the loss (class index → weight).</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss.</param>
+    /// <param name="initialEpoch">Epoch to start at (to resume training).</param>
+    /// <param name="stepsPerEpoch">Batches per epoch (default: one pass over the data).</param>
+    /// <param name="validationSteps">Batches per validation (default: all).</param>
+    /// <param name="validationBatchSize">Batch size for validation (default: batchSize).</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
+    /// <param name="cancellationToken">Stops training after the current batch and throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The <see cref="History"/> of the epochs' logs.</returns>
     public History Fit(Tensor[] x, Tensor y, int? batchSize = null, int epochs = 1, int verbose = 1,
         IEnumerable<Callback>? callbacks = null, double validationSplit = 0.0, (Tensor[] x, Tensor y)? validationData = null,
         bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null,
@@ -248,6 +284,18 @@ public partial class Model
     /// Trains on a source of batches (a <c>Dataset</c> or any <c>IEnumerable&lt;Tensor[]&gt;</c>) yielding
     /// <c>[x…, y…, sampleWeight?]</c>. Batching and shuffling belong to the source.
     /// </summary>
+    /// <param name="data">The training batches (a <c>Dataset</c> or any <c>IEnumerable&lt;Tensor[]&gt;</c>), each <c>[x…, y…, sampleWeight?]</c>.</param>
+    /// <param name="epochs">Index of the last epoch (trains epochs initialEpoch … epochs-1).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (one line per epoch when output is not a terminal), 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training.</param>
+    /// <param name="validationData">Validation batches, evaluated at the end of each validated epoch.</param>
+    /// <param name="classWeight">Weight of each class in the loss (class index → weight).</param>
+    /// <param name="initialEpoch">Epoch to start at (to resume training).</param>
+    /// <param name="stepsPerEpoch">Batches per epoch (default: until the source ends; required for an endless source).</param>
+    /// <param name="validationSteps">Batches per validation (default: until the source ends).</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
+    /// <param name="cancellationToken">Stops training after the current batch and throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The <see cref="History"/> of the epochs' logs.</returns>
     public History Fit(IEnumerable<Tensor[]> data, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null,
         IEnumerable<Tensor[]>? validationData = null, IReadOnlyDictionary<int, double>? classWeight = null,
         int initialEpoch = 0, int? stepsPerEpoch = null, int? validationSteps = null, int validationFreq = 1,
@@ -265,6 +313,15 @@ public partial class Model
     // ------------------------------------------------------------------------------- evaluate / predict
 
     /// <summary>Computes the loss and metrics on tensors (Keras's <c>evaluate</c>); returns name → value.</summary>
+    /// <param name="x">Inputs, samples on the first axis.</param>
+    /// <param name="y">Targets (int64/uint8 labels for sparse losses, floats otherwise), or null for a model that has only added losses.</param>
+    /// <param name="batchSize">Samples per batch (default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (default), 2 one line at the end.</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss and the weighted metrics.</param>
+    /// <param name="steps">Batches to evaluate (default: all).</param>
+    /// <param name="callbacks">Callbacks called during evaluation.</param>
+    /// <returns>The loss and each metric by name (e.g. <c>loss</c>, <c>accuracy</c>), averaged over the samples.</returns>
+    /// <exception cref="System.InvalidOperationException">The model has not been compiled.</exception>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1,
         Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
@@ -273,6 +330,15 @@ public partial class Model
     }
 
     /// <summary>Evaluates a model with several inputs and/or outputs.</summary>
+    /// <param name="x">One tensor per model input, samples on the first axis.</param>
+    /// <param name="y">One target tensor per model output.</param>
+    /// <param name="batchSize">Samples per batch (default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (default), 2 one line at the end.</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss and the weighted metrics.</param>
+    /// <param name="steps">Batches to evaluate (default: all).</param>
+    /// <param name="callbacks">Callbacks called during evaluation.</param>
+    /// <returns>The total loss, each output's loss and each metric by name, averaged over the samples.</returns>
+    /// <exception cref="System.InvalidOperationException">The model has not been compiled.</exception>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor[] y, int? batchSize = null, int verbose = 1,
         Tensor? sampleWeight = null, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
@@ -281,6 +347,11 @@ public partial class Model
     }
 
     /// <summary>Evaluates on a source of batches.</summary>
+    /// <param name="data">The batches (a <c>Dataset</c> or any <c>IEnumerable&lt;Tensor[]&gt;</c>), each <c>[x…, y…, sampleWeight?]</c>.</param>
+    /// <param name="verbose">0 silent, 1 progress bar (default), 2 one line at the end.</param>
+    /// <param name="steps">Batches to evaluate (default: until the source ends; required for an endless source).</param>
+    /// <param name="callbacks">Callbacks called during evaluation (<c>OnTestBegin</c> … <c>OnTestEnd</c>).</param>
+    /// <returns>The loss and each metric by name (e.g. <c>loss</c>, <c>accuracy</c>), averaged over the batches.</returns>
     public IReadOnlyDictionary<string, double> Evaluate(IEnumerable<Tensor[]> data, int verbose = 1, int? steps = null,
         IEnumerable<Callback>? callbacks = null)
     {
@@ -289,6 +360,12 @@ public partial class Model
     }
 
     /// <summary>Runs the model on inputs in batches in inference mode (Keras's <c>predict</c>); returns the output on the CPU.</summary>
+    /// <param name="x">Inputs, samples on the first axis.</param>
+    /// <param name="batchSize">Samples per batch (default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (default), 2 one line at the end.</param>
+    /// <param name="steps">Batches to predict (default: all).</param>
+    /// <param name="callbacks">Callbacks called during prediction.</param>
+    /// <returns>The model's output for every sample, on the CPU; the caller owns it.</returns>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -296,6 +373,12 @@ public partial class Model
     }
 
     /// <summary>Predicts for a model with several inputs; returns every output.</summary>
+    /// <param name="x">One tensor per model input, samples on the first axis.</param>
+    /// <param name="batchSize">Samples per batch (default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (default), 2 one line at the end.</param>
+    /// <param name="steps">Batches to predict (default: all).</param>
+    /// <param name="callbacks">Callbacks called during prediction.</param>
+    /// <returns>One tensor per model output, on the CPU.</returns>
     public Tensor[] Predict(Tensor[] x, int? batchSize = null, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -303,6 +386,11 @@ public partial class Model
     }
 
     /// <summary>Predicts on a source of batches (only the inputs of each batch are used); returns every output.</summary>
+    /// <param name="data">The batches; only the model's inputs (the first elements of each batch) are used.</param>
+    /// <param name="verbose">0 silent, 1 progress bar (default), 2 one line at the end.</param>
+    /// <param name="steps">Batches to predict (default: until the source ends; required for an endless source).</param>
+    /// <param name="callbacks">Callbacks called during prediction.</param>
+    /// <returns>Every output, concatenated over the batches, on the CPU.</returns>
     public Tensor[] Predict(IEnumerable<Tensor[]> data, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -310,24 +398,48 @@ public partial class Model
     }
 
     /// <summary>One training step on one batch; returns the loss and metrics (running over the calls since the last reset).</summary>
+    /// <param name="x">One batch of inputs.</param>
+    /// <param name="y">Its targets.</param>
+    /// <param name="sampleWeight">Optional weight of each sample in the loss.</param>
+    /// <param name="classWeight">Optional weight of each class in the loss (class index → weight).</param>
+    /// <param name="resetMetrics">Reset the metrics first (default); false accumulates over successive calls.</param>
+    /// <returns>The loss and metrics by name.</returns>
     public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null,
         IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
         => new Trainer(this).RunOnBatch(true, [x ?? throw new ArgumentNullException(nameof(x))], y is null ? null : [y], sampleWeight, classWeight, resetMetrics);
 
     /// <summary>One training step on one batch of a model with several inputs/outputs.</summary>
+    /// <param name="x">One batch per model input.</param>
+    /// <param name="y">One target batch per model output.</param>
+    /// <param name="sampleWeight">Optional weight of each sample in the loss.</param>
+    /// <param name="classWeight">Optional weight of each class in the loss (class index → weight).</param>
+    /// <param name="resetMetrics">Reset the metrics first (default); false accumulates over successive calls.</param>
+    /// <returns>The loss and metrics by name.</returns>
     public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor[] x, Tensor[]? y = null, Tensor? sampleWeight = null,
         IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
         => new Trainer(this).RunOnBatch(true, x ?? throw new ArgumentNullException(nameof(x)), y, sampleWeight, classWeight, resetMetrics);
 
     /// <summary>Evaluates one batch; returns the loss and metrics.</summary>
+    /// <param name="x">One batch of inputs.</param>
+    /// <param name="y">Its targets.</param>
+    /// <param name="sampleWeight">Optional weight of each sample.</param>
+    /// <param name="resetMetrics">Reset the metrics first (default); false accumulates over successive calls.</param>
+    /// <returns>The loss and metrics by name.</returns>
     public IReadOnlyDictionary<string, double> TestOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null, bool resetMetrics = true)
         => new Trainer(this).RunOnBatch(false, [x ?? throw new ArgumentNullException(nameof(x))], y is null ? null : [y], sampleWeight, null, resetMetrics);
 
     /// <summary>Evaluates one batch of a model with several inputs/outputs.</summary>
+    /// <param name="x">One batch per model input.</param>
+    /// <param name="y">One target batch per model output.</param>
+    /// <param name="sampleWeight">Optional weight of each sample.</param>
+    /// <param name="resetMetrics">Reset the metrics first (default); false accumulates over successive calls.</param>
+    /// <returns>The loss and metrics by name.</returns>
     public IReadOnlyDictionary<string, double> TestOnBatch(Tensor[] x, Tensor[]? y = null, Tensor? sampleWeight = null, bool resetMetrics = true)
         => new Trainer(this).RunOnBatch(false, x ?? throw new ArgumentNullException(nameof(x)), y, sampleWeight, null, resetMetrics);
 
     /// <summary>Runs the model on one batch in inference mode.</summary>
+    /// <param name="x">One batch of inputs.</param>
+    /// <returns>The output for the batch, on the CPU.</returns>
     public Tensor PredictOnBatch(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -335,6 +447,8 @@ public partial class Model
     }
 
     /// <summary>Runs a model with several inputs on one batch; returns every output.</summary>
+    /// <param name="x">One batch per model input.</param>
+    /// <returns>One output per model output, on the CPU.</returns>
     public Tensor[] PredictOnBatch(Tensor[] x)
     {
         ArgumentNullException.ThrowIfNull(x);

@@ -19,9 +19,12 @@ public class Sequential : Model
     private bool _warnedShape;
 
     /// <summary>Creates a Sequential model from layers.</summary>
+    /// <param name="layers">The layers, first to last; give the first one an <c>inputShape</c> (or start with <c>Keras.Input</c>'s layer) to build the model at once.</param>
     public Sequential(params Layer[] layers) : this(layers, null) { }
 
     /// <summary>Creates a Sequential model from layers, with a name.</summary>
+    /// <param name="layers">The layers, first to last.</param>
+    /// <param name="name">The model's name (default: an automatic <c>sequential</c> name).</param>
     public Sequential(IEnumerable<Layer> layers, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -29,6 +32,7 @@ public class Sequential : Model
     }
 
     /// <summary>Creates an empty Sequential model.</summary>
+    /// <param name="name">The model's name; add layers with <see cref="Add"/>.</param>
     public Sequential(string? name) : base(name) { }
 
     /// <summary>The graph of the built stack (input layer → last layer), rebuilt after Add/Pop; null before the input shape is known.</summary>
@@ -53,6 +57,8 @@ public class Sequential : Model
     public override IReadOnlyList<KerasTensor> Outputs => _output is null ? [] : [_output];
 
     /// <summary>Adds a layer on top of the stack. With a known input shape, the layer is checked and built now.</summary>
+    /// <param name="layer">The layer to stack on top.</param>
+    /// <exception cref="System.ArgumentException">The layer is already in the model, its name is taken, it is an InputLayer that is not first, it has several outputs, or it does not accept the current output shape.</exception>
     public void Add(Layer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -114,6 +120,7 @@ public class Sequential : Model
     }
 
     /// <summary>Builds the model for an input shape (batch dimension first, as null).</summary>
+    /// <param name="inputShape">The input shape, batch dimension first (null when unknown), e.g. <c>(null, 28, 28, 1)</c>.</param>
     public override void Build(int?[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
@@ -136,6 +143,7 @@ public class Sequential : Model
     }
 
     /// <summary>Builds the model for an input shape given without the batch dimension.</summary>
+    /// <param name="inputShapeWithoutBatch">The per-sample shape, e.g. <c>[28, 28, 1]</c>.</param>
     public void Build(int[] inputShapeWithoutBatch)
     {
         ArgumentNullException.ThrowIfNull(inputShapeWithoutBatch);

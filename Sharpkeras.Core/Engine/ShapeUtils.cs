@@ -6,13 +6,18 @@ namespace Sharpkeras.Engine;
 public static class ShapeUtils
 {
     /// <summary>Keras's shape notation: (None, 28, 28, 1).</summary>
+    /// <param name="shape">A shape whose unknown dimensions are null (printed <c>None</c>); null prints <c>?</c>.</param>
+    /// <returns>The shape as Keras prints it, e.g. <c>(None, 28, 28, 1)</c>; a one-dimensional shape keeps Python's trailing comma, <c>(None,)</c>.</returns>
     public static string Format(int?[]? shape) =>
         shape == null ? "?" : "(" + string.Join(", ", shape.Select(d => d?.ToString() ?? "None")) + (shape.Length == 1 ? ",)" : ")");
 
     /// <summary>Formats a concrete shape the same way.</summary>
+    /// <param name="shape">A concrete shape, e.g. a tensor's <c>shape</c>.</param>
+    /// <returns>The shape as Keras prints it, e.g. <c>(32, 28, 28, 1)</c>.</returns>
     public static string Format(long[] shape) => Format(shape.Select(d => (int?)(int)d).ToArray());
 
     /// <summary>A concrete shape with its first (batch) dimension replaced by null.</summary>
+    /// <param name="shape">A concrete shape whose first dimension is the batch.</param>
     public static int?[] WithNullBatch(long[] shape)
     {
         var r = new int?[shape.Length];
@@ -21,6 +26,8 @@ public static class ShapeUtils
     }
 
     /// <summary>Prepends a null batch dimension to a shape given without it.</summary>
+    /// <param name="shapeWithoutBatch">The per-sample shape, as given to <c>inputShape</c> or <c>Keras.Input</c>.</param>
+    /// <param name="batch">A fixed batch size, or null for a variable one.</param>
     public static int?[] WithBatch(int?[] shapeWithoutBatch, int? batch = null) => [batch, .. shapeWithoutBatch];
 
     /// <summary>

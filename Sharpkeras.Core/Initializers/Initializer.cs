@@ -14,12 +14,18 @@ public abstract class Initializer
     public int? Seed { get; init; }
 
     /// <summary>Returns a new tensor of <paramref name="shape"/> (Keras layout).</summary>
+    /// <param name="shape">The weight's shape in Keras layout (e.g. a Dense kernel as (inputDim, units), a Conv2D kernel as (kh, kw, in, out)); fans are computed from it.</param>
+    /// <param name="dtype">The element type of the new tensor.</param>
+    /// <param name="device">The device to create it on.</param>
+    /// <returns>A new tensor the caller owns.</returns>
     public abstract Tensor Call(long[] shape, ScalarType dtype, Device device);
 
     /// <summary>A generator seeded from <see cref="Seed"/>, or null to use torch's global one.</summary>
     protected Generator? MakeGenerator() => Seed is int s ? new Generator((ulong)s, torch.CPU) : null;
 
     /// <summary>Keras's fan computation: (fan_in, fan_out).</summary>
+    /// <param name="shape">A weight shape in Keras layout: a scalar gives (1, 1); (units) gives fan_in = fan_out = units; (in, out) a matrix's fans; larger ranks multiply the receptive field (all dimensions but the last two) into both fans.</param>
+    /// <returns>(fan_in, fan_out).</returns>
     public static (double fanIn, double fanOut) ComputeFans(long[] shape)
     {
         if (shape.Length == 0) return (1, 1);
@@ -87,6 +93,7 @@ public sealed class Ones : Initializer
 }
 
 /// <summary>A constant value.</summary>
+/// <param name="value">The value of every element (Keras's default 0).</param>
 public sealed class Constant(double value = 0.0) : Initializer
 {
     /// <summary>The value.</summary>
@@ -100,6 +107,7 @@ public sealed class Constant(double value = 0.0) : Initializer
 }
 
 /// <summary>Identity matrix (2-D shapes only), times <c>gain</c>.</summary>
+/// <param name="gain">Multiplier of the identity matrix (Keras's default 1).</param>
 public sealed class Identity(double gain = 1.0) : Initializer
 {
     /// <inheritdoc />
@@ -111,6 +119,8 @@ public sealed class Identity(double gain = 1.0) : Initializer
 }
 
 /// <summary>Normal distribution (Keras defaults mean 0, stddev 0.05).</summary>
+/// <param name="mean">The distribution's mean (Keras's default 0).</param>
+/// <param name="stddev">The distribution's standard deviation (Keras's default 0.05).</param>
 public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05) : Initializer
 {
     /// <inheritdoc />
@@ -125,6 +135,8 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05) : Init
 }
 
 /// <summary>Uniform distribution (Keras defaults -0.05 to 0.05).</summary>
+/// <param name="minval">Lower bound, inclusive (Keras's default -0.05).</param>
+/// <param name="maxval">Upper bound, exclusive (Keras's default 0.05).</param>
 public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05) : Initializer
 {
     /// <inheritdoc />
@@ -139,6 +151,8 @@ public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05) :
 }
 
 /// <summary>Normal distribution truncated at two standard deviations (Keras defaults mean 0, stddev 0.05).</summary>
+/// <param name="mean">The distribution's mean (Keras's default 0); values farther than two standard deviations from it are redrawn.</param>
+/// <param name="stddev">The standard deviation before truncation (Keras's default 0.05).</param>
 public sealed class TruncatedNormal(double mean = 0.0, double stddev = 0.05) : Initializer
 {
     /// <inheritdoc />
@@ -157,6 +171,11 @@ public sealed class TruncatedNormal(double mean = 0.0, double stddev = 0.05) : I
 /// stddev sqrt(scale/n)/0.87962566103423978, untruncated normal with stddev sqrt(scale/n), or
 /// uniform in ±sqrt(3·scale/n).
 /// </summary>
+/// <param name="scale">The variance's scale factor (&gt; 0, default 1).</param>
+/// <param name="mode">"fan_in" (default), "fan_out" or "fan_avg": which fan n divides the scale.</param>
+/// <param name="distribution">"truncated_normal" (default), "untruncated_normal" (alias "normal") or "uniform".</param>
+/// <exception cref="System.ArgumentOutOfRangeException"><paramref name="scale"/> is not positive.</exception>
+/// <exception cref="System.ArgumentException"><paramref name="mode"/> or <paramref name="distribution"/> is not one of the names above.</exception>
 public class VarianceScaling(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal") : Initializer
 {
     /// <summary>The scale.</summary>
@@ -242,6 +261,7 @@ public sealed class LecunUniform() : VarianceScaling(1.0, "fan_in", "uniform");
 /// Orthogonal matrix (Keras's default recurrent kernel initializer): QR of a normal matrix,
 /// signs fixed by the diagonal of R, times <c>gain</c>.
 /// </summary>
+/// <param name="gain">Multiplier of the orthogonal matrix (Keras's default 1).</param>
 public sealed class Orthogonal(double gain = 1.0) : Initializer
 {
     /// <inheritdoc />

@@ -10,6 +10,12 @@ namespace Sharpkeras.Layers;
 public sealed class InputLayer : Layer
 {
     /// <summary>Creates an input layer for <paramref name="shape"/> (batch dimension excluded).</summary>
+    /// <param name="shape">The shape without the batch dimension; null for a variable dimension.</param>
+    /// <param name="batchSize">Optional fixed batch size (default: variable).</param>
+    /// <param name="name">The layer's name (default: an automatic unique name).</param>
+    /// <param name="dtype">The element type of the input (default float32).</param>
+    /// <exception cref="System.ArgumentException">A dimension of <paramref name="shape"/> is zero or negative.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     public InputLayer(int?[] shape, int? batchSize = null, string? name = null, ScalarType dtype = ScalarType.Float32)
         : base(name, dtype: dtype)
     {

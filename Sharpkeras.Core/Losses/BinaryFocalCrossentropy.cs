@@ -17,16 +17,13 @@ public sealed class BinaryFocalCrossentropy : Loss
     public BinaryFocalCrossentropy(bool applyClassBalancing = false, double alpha = 0.25, double gamma = 2.0, bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "binary_focal_crossentropy")
         : base(name, reduction)
     {
-        if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
-        if (!(gamma >= 0) || !double.IsFinite(gamma)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be finite and >= 0.");
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
+        _options = CrossentropyOptions.Create(fromLogits, labelSmoothing, axis);
         ApplyClassBalancing = applyClassBalancing;
-        Alpha = alpha;
-        Gamma = gamma;
-        FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
-        Axis = axis;
+        Alpha = CrossentropyOptions.CheckAlpha(alpha);
+        Gamma = CrossentropyOptions.CheckGamma(gamma);
     }
+
+    private readonly CrossentropyOptions _options;
 
     /// <summary>Keras's <c>apply_class_balancing</c>.</summary>
     public bool ApplyClassBalancing { get; }
@@ -35,11 +32,11 @@ public sealed class BinaryFocalCrossentropy : Loss
     /// <summary>Keras's <c>gamma</c>.</summary>
     public double Gamma { get; }
     /// <summary>Keras's <c>from_logits</c>.</summary>
-    public bool FromLogits { get; }
+    public bool FromLogits => _options.FromLogits;
     /// <summary>Keras's <c>label_smoothing</c>.</summary>
-    public double LabelSmoothing { get; }
+    public double LabelSmoothing => _options.LabelSmoothing;
     /// <summary>Keras's <c>axis</c>.</summary>
-    public int Axis { get; }
+    public int Axis => _options.Axis;
 
     /// <inheritdoc />
     public override Tensor Call(Tensor yTrue, Tensor yPred) => Losses.BinaryFocalCrossentropy(yTrue, yPred, applyClassBalancing: ApplyClassBalancing, alpha: Alpha, gamma: Gamma, fromLogits: FromLogits, labelSmoothing: LabelSmoothing, axis: Axis);
@@ -51,9 +48,7 @@ public sealed class BinaryFocalCrossentropy : Loss
         c["apply_class_balancing"] = ApplyClassBalancing;
         c["alpha"] = Alpha;
         c["gamma"] = Gamma;
-        c["from_logits"] = FromLogits;
-        c["label_smoothing"] = LabelSmoothing;
-        c["axis"] = Axis;
+        _options.WriteTo(c);
         return c;
     }
 }

@@ -14,18 +14,17 @@ public sealed class CategoricalCrossentropy : Loss
     public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy")
         : base(name, reduction)
     {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
-        FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
-        Axis = axis;
+        _options = CrossentropyOptions.Create(fromLogits, labelSmoothing, axis);
     }
 
+    private readonly CrossentropyOptions _options;
+
     /// <summary>Keras's <c>from_logits</c>.</summary>
-    public bool FromLogits { get; }
+    public bool FromLogits => _options.FromLogits;
     /// <summary>Keras's <c>label_smoothing</c>.</summary>
-    public double LabelSmoothing { get; }
+    public double LabelSmoothing => _options.LabelSmoothing;
     /// <summary>Keras's <c>axis</c>.</summary>
-    public int Axis { get; }
+    public int Axis => _options.Axis;
 
     /// <inheritdoc />
     public override Tensor Call(Tensor yTrue, Tensor yPred) => Losses.CategoricalCrossentropy(yTrue, yPred, fromLogits: FromLogits, labelSmoothing: LabelSmoothing, axis: Axis);
@@ -34,9 +33,7 @@ public sealed class CategoricalCrossentropy : Loss
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["from_logits"] = FromLogits;
-        c["label_smoothing"] = LabelSmoothing;
-        c["axis"] = Axis;
+        _options.WriteTo(c);
         return c;
     }
 }

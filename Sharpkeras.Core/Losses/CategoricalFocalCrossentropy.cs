@@ -16,26 +16,23 @@ public sealed class CategoricalFocalCrossentropy : Loss
     public CategoricalFocalCrossentropy(double alpha = 0.25, double gamma = 2.0, bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_focal_crossentropy")
         : base(name, reduction)
     {
-        if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
-        if (!(gamma >= 0) || !double.IsFinite(gamma)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be finite and >= 0.");
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
-        Alpha = alpha;
-        Gamma = gamma;
-        FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
-        Axis = axis;
+        _options = CrossentropyOptions.Create(fromLogits, labelSmoothing, axis);
+        Alpha = CrossentropyOptions.CheckAlpha(alpha);
+        Gamma = CrossentropyOptions.CheckGamma(gamma);
     }
+
+    private readonly CrossentropyOptions _options;
 
     /// <summary>Keras's <c>alpha</c>.</summary>
     public double Alpha { get; }
     /// <summary>Keras's <c>gamma</c>.</summary>
     public double Gamma { get; }
     /// <summary>Keras's <c>from_logits</c>.</summary>
-    public bool FromLogits { get; }
+    public bool FromLogits => _options.FromLogits;
     /// <summary>Keras's <c>label_smoothing</c>.</summary>
-    public double LabelSmoothing { get; }
+    public double LabelSmoothing => _options.LabelSmoothing;
     /// <summary>Keras's <c>axis</c>.</summary>
-    public int Axis { get; }
+    public int Axis => _options.Axis;
 
     /// <inheritdoc />
     public override Tensor Call(Tensor yTrue, Tensor yPred) => Losses.CategoricalFocalCrossentropy(yTrue, yPred, alpha: Alpha, gamma: Gamma, fromLogits: FromLogits, labelSmoothing: LabelSmoothing, axis: Axis);
@@ -46,9 +43,7 @@ public sealed class CategoricalFocalCrossentropy : Loss
         var c = base.GetConfig();
         c["alpha"] = Alpha;
         c["gamma"] = Gamma;
-        c["from_logits"] = FromLogits;
-        c["label_smoothing"] = LabelSmoothing;
-        c["axis"] = Axis;
+        _options.WriteTo(c);
         return c;
     }
 }

@@ -162,11 +162,7 @@ public static class Losses
         return -(t * pc.log() + (1.0 - t) * (1.0 - pc).log());
     }
 
-    private static void CheckSmoothing(double labelSmoothing)
-    {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
-    }
+    private static void CheckSmoothing(double labelSmoothing) => CrossentropyOptions.CheckLabelSmoothing(labelSmoothing);
 
     /// <summary>mean(−(y·log p + (1 − y)·log(1 − p)), axis); label smoothing y·(1 − s) + s/2.</summary>
     /// <param name="yTrue">Labels in [0, 1].</param><param name="yPred">Probabilities or logits.</param>

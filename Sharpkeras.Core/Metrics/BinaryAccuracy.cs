@@ -22,11 +22,7 @@ public sealed class BinaryAccuracy : MeanMetricWrapper
 
     private static double Check(double t) => double.IsFinite(t) ? t : throw new ArgumentOutOfRangeException("threshold", t, "threshold must be finite.");
 
-    private static Func<Tensor, Tensor, Tensor> Fn(double threshold) => (yTrue, yPred) =>
-    {
-        var (t, p) = MetricUtils.Prepare(yTrue, yPred);
-        return t.eq(p.gt(threshold).to(ScalarType.Float32)).to(ScalarType.Float32);
-    };
+    private static Func<Tensor, Tensor, Tensor> Fn(double threshold) => (yTrue, yPred) => Metrics.BinaryAccuracy(yTrue, yPred, threshold);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -11,26 +11,26 @@ public sealed class BinaryCrossentropy : MeanMetricWrapper
     /// <param name="fromLogits">Keras's <c>from_logits</c>.</param>
     /// <param name="labelSmoothing">Keras's <c>label_smoothing</c>.</param>
     public BinaryCrossentropy(string name = "binary_crossentropy", bool fromLogits = false, double labelSmoothing = 0.0)
-        : base(Fn(fromLogits, labelSmoothing), name, "down")
+        : this(Losses.CrossentropyOptions.Create(fromLogits, labelSmoothing), name)
     {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
-        FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
     }
 
-    /// <summary>Keras's <c>from_logits</c>.</summary>
-    public bool FromLogits { get; }
-    /// <summary>Keras's <c>label_smoothing</c>.</summary>
-    public double LabelSmoothing { get; }
+    private BinaryCrossentropy(Losses.CrossentropyOptions options, string name) : base(Fn(options), name, "down") => _options = options;
 
-    private static Func<Tensor, Tensor, Tensor> Fn(bool fromLogits, double labelSmoothing) => (t, p) => Sharpkeras.Losses.Losses.BinaryCrossentropy(t, p, fromLogits, labelSmoothing);
+    private readonly Losses.CrossentropyOptions _options;
+
+    /// <summary>Keras's <c>from_logits</c>.</summary>
+    public bool FromLogits => _options.FromLogits;
+    /// <summary>Keras's <c>label_smoothing</c>.</summary>
+    public double LabelSmoothing => _options.LabelSmoothing;
+
+    private static Func<Tensor, Tensor, Tensor> Fn(Losses.CrossentropyOptions o) => (t, p) => Metrics.BinaryCrossentropy(t, p, o.FromLogits, o.LabelSmoothing);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["from_logits"] = FromLogits;
-        c["label_smoothing"] = LabelSmoothing;
+        _options.WriteTo(c, withAxis: false);
         return c;
     }
 }

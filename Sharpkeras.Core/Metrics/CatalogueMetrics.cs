@@ -16,6 +16,8 @@ internal static class CatalogueMetrics
         r.Register(a => new CosineSimilarity(name: a), "CosineSimilarity", "cosine_similarity");
         r.Register(a => new LogCoshError(name: a), "LogCoshError", "log_cosh_error", "logcosh");
         r.Register(a => new R2Score(name: a), "R2Score", "r2_score");
+        r.Register(a => new PearsonCorrelation(name: a), "PearsonCorrelation", "pearson_correlation");
+        r.Register(a => new ConcordanceCorrelation(name: a), "ConcordanceCorrelation", "concordance_correlation");
         r.Register(a => new Hinge(name: a), "Hinge", "hinge");
         r.Register(a => new SquaredHinge(name: a), "SquaredHinge", "squared_hinge");
         r.Register(a => new CategoricalHinge(name: a), "CategoricalHinge", "categorical_hinge");

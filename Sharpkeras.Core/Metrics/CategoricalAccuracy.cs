@@ -10,5 +10,5 @@ public sealed class CategoricalAccuracy : MeanMetricWrapper
     /// <param name="name">The metric's name.</param>
     public CategoricalAccuracy(string name = "categorical_accuracy") : base(Fn, name, "up") { }
 
-    private static Tensor Fn(Tensor yTrue, Tensor yPred) => yTrue.to(yPred.device).argmax(-1).eq(yPred.argmax(-1)).to(ScalarType.Float32);
+    private static Tensor Fn(Tensor yTrue, Tensor yPred) => Metrics.CategoricalAccuracy(yTrue, yPred);
 }

@@ -12,30 +12,28 @@ public sealed class CategoricalCrossentropy : MeanMetricWrapper
     /// <param name="labelSmoothing">Keras's <c>label_smoothing</c>.</param>
     /// <param name="axis">Keras's <c>axis</c>.</param>
     public CategoricalCrossentropy(string name = "categorical_crossentropy", bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1)
-        : base(Fn(fromLogits, labelSmoothing, axis), name, "down")
+        : this(Losses.CrossentropyOptions.Create(fromLogits, labelSmoothing, axis), name)
     {
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
-        FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
-        Axis = axis;
     }
 
-    /// <summary>Keras's <c>from_logits</c>.</summary>
-    public bool FromLogits { get; }
-    /// <summary>Keras's <c>label_smoothing</c>.</summary>
-    public double LabelSmoothing { get; }
-    /// <summary>Keras's <c>axis</c>.</summary>
-    public int Axis { get; }
+    private CategoricalCrossentropy(Losses.CrossentropyOptions options, string name) : base(Fn(options), name, "down") => _options = options;
 
-    private static Func<Tensor, Tensor, Tensor> Fn(bool fromLogits, double labelSmoothing, int axis) => (t, p) => Sharpkeras.Losses.Losses.CategoricalCrossentropy(t, p, fromLogits, labelSmoothing, axis);
+    private readonly Losses.CrossentropyOptions _options;
+
+    /// <summary>Keras's <c>from_logits</c>.</summary>
+    public bool FromLogits => _options.FromLogits;
+    /// <summary>Keras's <c>label_smoothing</c>.</summary>
+    public double LabelSmoothing => _options.LabelSmoothing;
+    /// <summary>Keras's <c>axis</c>.</summary>
+    public int Axis => _options.Axis;
+
+    private static Func<Tensor, Tensor, Tensor> Fn(Losses.CrossentropyOptions o) => (t, p) => Metrics.CategoricalCrossentropy(t, p, o.FromLogits, o.LabelSmoothing, o.Axis);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["from_logits"] = FromLogits;
-        c["label_smoothing"] = LabelSmoothing;
-        c["axis"] = Axis;
+        _options.WriteTo(c);
         return c;
     }
 }

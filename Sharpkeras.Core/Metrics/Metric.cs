@@ -14,6 +14,7 @@ public abstract class Metric : IDisposable
     private readonly List<(string name, Tensor? value, Func<Device, Tensor> init)> _states = new();
 
     /// <summary>Creates a metric.</summary>
+    /// <param name="name">The metric's name, the key in the logs (<c>val_</c> is prefixed for validation).</param>
     protected Metric(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -24,6 +25,9 @@ public abstract class Metric : IDisposable
     public string Name { get; internal set; }
 
     /// <summary>Accumulates statistics for one batch.</summary>
+    /// <param name="yTrue">The batch's targets (class indices for sparse metrics, one-hot or values otherwise).</param>
+    /// <param name="yPred">The model's predictions for the batch.</param>
+    /// <param name="sampleWeight">Optional per-sample weights (shape (batch) or broadcastable to the per-sample values); null weighs every sample 1.</param>
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
 
     /// <summary>The current value (a scalar tensor on the state's device).</summary>
@@ -41,6 +45,10 @@ public abstract class Metric : IDisposable
     /// Declares a state variable (Keras's <c>add_variable</c>); it is created on first use on the
     /// device of the data. <paramref name="init"/> makes its initial value (zeros by default).
     /// </summary>
+    /// <param name="name">The state's name (used when saving and restoring).</param>
+    /// <param name="shape">Its shape (default a scalar).</param>
+    /// <param name="init">Makes the initial value on a device (default float32 zeros of <paramref name="shape"/>).</param>
+    /// <returns>The state's index, for <see cref="State"/> and <see cref="StateOrNull"/>.</returns>
     protected int AddState(string name, long[]? shape = null, Func<Device, Tensor>? init = null)
     {
         var s = shape ?? [];
@@ -49,6 +57,8 @@ public abstract class Metric : IDisposable
     }
 
     /// <summary>Returns the state tensor, creating it on <paramref name="device"/> the first time.</summary>
+    /// <param name="index">The index <see cref="AddState"/> returned.</param>
+    /// <param name="device">The device of the batch being accumulated; a state made elsewhere is moved there.</param>
     protected Tensor State(int index, Device device)
     {
         var (name, value, init) = _states[index];
@@ -67,6 +77,7 @@ public abstract class Metric : IDisposable
     }
 
     /// <summary>Returns the state tensor if it exists (before any update, null).</summary>
+    /// <param name="index">The index <see cref="AddState"/> returned.</param>
     protected Tensor? StateOrNull(int index) => _states[index].value;
 
     /// <summary>The state tensors by name (for saving/restoring).</summary>
@@ -124,6 +135,10 @@ public abstract class Metric : IDisposable
     /// Keras's rule for "accuracy": binary when the prediction's last dimension is 1, sparse when the labels
     /// have one dimension fewer (or a trailing 1 against several classes), categorical otherwise.
     /// </summary>
+    /// <param name="alias">The name given in <c>metrics</c> ("accuracy" or "acc"); it becomes the metric's name.</param>
+    /// <param name="yTrueShape">The labels' shape.</param>
+    /// <param name="yPredShape">The predictions' shape.</param>
+    /// <returns>A <see cref="BinaryAccuracy"/>, <see cref="SparseCategoricalAccuracy"/> or <see cref="CategoricalAccuracy"/>.</returns>
     public static Metric ResolveAccuracy(string alias, long[] yTrueShape, long[] yPredShape)
     {
         string name = alias;

@@ -10,6 +10,7 @@ namespace Sharpkeras.Metrics;
 public sealed class RootMeanSquaredError : Mean
 {
     /// <summary>Creates the metric.</summary>
+    /// <param name="name">The metric's name, the key in the logs (Keras's default <c>root_mean_squared_error</c>).</param>
     public RootMeanSquaredError(string name = "root_mean_squared_error") : base(name) { Direction = "down"; }
 
     /// <inheritdoc />

@@ -10,10 +10,5 @@ public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
     /// <param name="name">The metric's name.</param>
     public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : base(Fn, name, "up") { }
 
-    private static Tensor Fn(Tensor yTrue, Tensor yPred)
-    {
-        var tt = yTrue.to(yPred.device);
-        if (tt.dim() == yPred.dim() && tt.shape[^1] == 1) tt = tt.squeeze(-1);
-        return tt.to(ScalarType.Int64).eq(yPred.argmax(-1)).to(ScalarType.Float32);
-    }
+    private static Tensor Fn(Tensor yTrue, Tensor yPred) => Metrics.SparseCategoricalAccuracy(yTrue, yPred);
 }

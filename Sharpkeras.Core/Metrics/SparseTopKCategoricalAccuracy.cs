@@ -30,15 +30,8 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
 
     private static Func<Tensor, Tensor, Tensor> Fn(int k, string name, bool fromSortedIds) => (yTrue, yPred) =>
     {
-        var p = yPred.detach();
-        if (fromSortedIds)
-        {
-            var ids = MetricUtils.SparseLabels(yTrue, p, name);
-            var top = p.narrow(-1, 0, Math.Min(k, p.shape[^1])).to(ScalarType.Int64);
-            return top.eq(ids.unsqueeze(-1)).any(-1).to(ScalarType.Float32);
-        }
-        var t = MetricUtils.SparseLabels(yTrue, p, name);
-        return MetricUtils.InTopK(t, p, k).to(ScalarType.Float32);
+        MetricUtils.SparseLabels(yTrue, yPred, name); // shape check with the metric's name
+        return Metrics.SparseTopKCategoricalAccuracy(yTrue, yPred, k, fromSortedIds);
     };
 
     /// <inheritdoc />

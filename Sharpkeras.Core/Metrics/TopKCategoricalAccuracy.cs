@@ -24,13 +24,11 @@ public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
 
     private static Func<Tensor, Tensor, Tensor> Fn(int k, string name) => (yTrue, yPred) =>
     {
-        var p = yPred.detach();
-        var t = yTrue.detach().to(p.device);
-        if (t.dim() != p.dim() || t.shape[^1] != p.shape[^1])
-            throw new ArgumentException(
-                $"Metric '{name}' needs one-hot labels of the predictions' shape ({string.Join(", ", p.shape)}); got ({string.Join(", ", yTrue.shape)}).",
-                nameof(yTrue));
-        return MetricUtils.InTopK(t.argmax(-1), p, k).to(ScalarType.Float32);
+        try { return Metrics.TopKCategoricalAccuracy(yTrue, yPred, k); }
+        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
+        {
+            throw new ArgumentException($"Metric '{name}': {e.Message}", e.ParamName, e);
+        }
     };
 
     /// <inheritdoc />

@@ -55,7 +55,7 @@ public sealed class Adafactor : Optimizer
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => new KerasAdafactorAlgorithm(parameters, learningRate, Beta2Decay, Epsilon1, Epsilon2, ClipThreshold, RelativeStep && Schedule is null);
+        => new KerasAdafactorAlgorithm(parameters, Variables.Select(v => v.TorchToKerasPermutation).ToList(), learningRate, Beta2Decay, Epsilon1, Epsilon2, ClipThreshold, RelativeStep && Schedule is null);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -7,6 +7,22 @@ namespace Sharpkeras.Optimizers;
 public sealed class Adam : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">A number or a <see cref="Schedules.LearningRateSchedule"/> (default 0.001).</param>
+    /// <param name="beta1">Decay rate of the first-moment estimates (default 0.9).</param>
+    /// <param name="beta2">Decay rate of the second-moment estimates (default 0.999).</param>
+    /// <param name="epsilon">Keras's "epsilon hat", added to √v before bias correction (default 1e-7).</param>
+    /// <param name="amsgrad">Use the AMSGrad variant (keeps the maximum of past second moments).</param>
+    /// <param name="weightDecay">Decoupled weight decay coefficient, or null for none.</param>
+    /// <param name="clipNorm">Each weight's gradient is clipped to this norm.</param>
+    /// <param name="clipValue">Each gradient element is clipped to ±this.</param>
+    /// <param name="globalClipnorm">All gradients together are clipped to this global norm.</param>
+    /// <param name="useEma">Keep an exponential moving average of the weights (Keras's <c>use_ema</c>).</param>
+    /// <param name="emaMomentum">The average's momentum (default 0.99).</param>
+    /// <param name="emaOverwriteFrequency">Overwrite the weights with their average every this many iterations (null: only at the end of fit).</param>
+    /// <param name="gradientAccumulationSteps">Accumulate gradients over this many steps (≥ 2) and apply their mean once.</param>
+    /// <param name="lossScaleFactor">Loss scale: the loss is multiplied and the gradients divided by it.</param>
+    /// <param name="name">The optimizer's name.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException">A beta outside [0, 1) or a negative epsilon.</exception>
     public Adam(object? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
         double? weightDecay = null, double? clipNorm = null, double? clipValue = null, double? globalClipnorm = null, bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null, double? lossScaleFactor = null, string name = "adam")
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps, lossScaleFactor, name)

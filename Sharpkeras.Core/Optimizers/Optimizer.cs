@@ -160,6 +160,16 @@ public abstract class Optimizer : IDisposable
     public IReadOnlyList<Tensor?>? EmaAverages => _emaAverages;
 
     /// <summary>
+    /// The optimizer's own per-weight state beside the torch optimizer's, for saving: Keras's <c>average</c> (EMA) and
+    /// <c>gradient_accumulator</c> variables, each a list in <see cref="Variables"/> order (torch layout, like the weights).
+    /// </summary>
+    internal IEnumerable<(string Name, IReadOnlyList<Tensor?> Values)> ExtraState()
+    {
+        if (_emaAverages is not null) yield return ("average", _emaAverages);
+        if (_accumulators is not null) yield return ("gradient_accumulator", _accumulators);
+    }
+
+    /// <summary>
     /// Keras's <c>finalize_variable_values</c>: with <see cref="UseEma"/>, overwrites the weights with their moving average. Keras's
     /// <c>fit</c> calls it when training ends.
     /// </summary>
@@ -208,6 +218,7 @@ public abstract class Optimizer : IDisposable
     public bool Built => TorchOptimizer != null;
 
     /// <summary>Creates the torch optimizer for these weights (done by the trainer before the first step).</summary>
+    /// <param name="variables">The trainable variables, in the model's order (the order of the optimizer's saved state).</param>
     public virtual void Build(IReadOnlyList<KerasVariable> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -223,12 +234,15 @@ public abstract class Optimizer : IDisposable
     }
 
     /// <summary>Makes the torch optimizer for <paramref name="parameters"/> with Keras's hyper-parameters.</summary>
+    /// <param name="parameters">The torch parameters behind the trainable variables.</param>
+    /// <param name="learningRate">The initial learning rate (the schedule's value at step 0).</param>
     protected abstract torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate);
 
     /// <summary>
     /// Called by <see cref="Step"/> just before the torch step, after the learning rate for this step was set:
     /// lets an optimizer adjust host-side hyper-parameters of the torch optimizer (nothing may be read from the device).
     /// </summary>
+    /// <param name="learningRate">The learning rate this step uses (after the schedule).</param>
     protected virtual void BeforeTorchStep(double learningRate) { }
 
     /// <summary>Whether the torch optimizer applies the weight decay itself (AdamW).</summary>
@@ -286,8 +300,7 @@ public abstract class Optimizer : IDisposable
                         if (_emaAverages[i] is Tensor a) _variables[i].Value.copy_(a);
             }
             if (update)
-                foreach (var v in _variables)
-                    if (v.Constraint != null) v.Value.copy_(v.Constraint.Call(v.Value));
+                foreach (var v in _variables) v.ApplyConstraint();
         }
         Iterations++;
     }

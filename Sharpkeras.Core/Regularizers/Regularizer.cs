@@ -10,6 +10,8 @@ namespace Sharpkeras.Regularizers;
 public abstract class Regularizer
 {
     /// <summary>The penalty for <paramref name="x"/> (a scalar tensor on x's device).</summary>
+    /// <param name="x">The weight (in any layout: the penalty sums over every element) or, for an activity regularizer, the layer's output.</param>
+    /// <returns>The penalty, a scalar tensor added to the loss.</returns>
     public abstract Tensor Call(Tensor x);
 
     /// <summary>The arguments that rebuild this regularizer.</summary>
@@ -38,6 +40,7 @@ public abstract class Regularizer
 }
 
 /// <summary>L1 penalty: <c>l1 * sum(|x|)</c> (default 0.01).</summary>
+/// <param name="l1">The L1 factor (Keras's default 0.01).</param>
 public sealed class L1(double l1 = 0.01) : Regularizer
 {
     /// <summary>The factor.</summary>
@@ -54,6 +57,7 @@ public sealed class L1(double l1 = 0.01) : Regularizer
 }
 
 /// <summary>L2 penalty: <c>l2 * sum(x²)</c> (default 0.01).</summary>
+/// <param name="l2">The L2 factor (Keras's default 0.01).</param>
 public sealed class L2(double l2 = 0.01) : Regularizer
 {
     /// <summary>The factor.</summary>
@@ -67,6 +71,8 @@ public sealed class L2(double l2 = 0.01) : Regularizer
 }
 
 /// <summary>Elastic net: <c>l1 * sum(|x|) + l2 * sum(x²)</c> (Keras's defaults 0 and 0).</summary>
+/// <param name="l1">The L1 factor (default 0).</param>
+/// <param name="l2">The L2 factor (default 0).</param>
 public sealed class L1L2(double l1 = 0.0, double l2 = 0.0) : Regularizer
 {
     /// <summary>The L1 factor.</summary>

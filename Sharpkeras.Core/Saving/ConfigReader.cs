@@ -231,8 +231,15 @@ internal sealed class ConfigReader
         if (IsNumeric(target)) return ConvertNumber(v, target, key, where);
         if (target.IsArray)
         {
-            if (v.ValueKind != JsonValueKind.Array || target.GetArrayRank() != 1) throw Bad(v, target, key, where);
             var et = target.GetElementType()!;
+            // Keras accepts an int where it takes a tuple of ints (axis=0 as well as axis=[0]).
+            if (v.ValueKind == JsonValueKind.Number && target.GetArrayRank() == 1 && IsNumeric(et))
+            {
+                var one = Array.CreateInstance(et, 1);
+                one.SetValue(Convert(v, et, key, where), 0);
+                return one;
+            }
+            if (v.ValueKind != JsonValueKind.Array || target.GetArrayRank() != 1) throw Bad(v, target, key, where);
             var arr = Array.CreateInstance(et, v.GetArrayLength());
             int i = 0;
             foreach (var item in v.EnumerateArray()) arr.SetValue(Convert(item, et, $"{key}[{i}]", where), i++);

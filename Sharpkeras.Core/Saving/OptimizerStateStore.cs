@@ -8,7 +8,9 @@ namespace Sharpkeras.Saving;
 /// Saves and restores an optimizer's state: <c>iterations</c>, and for every weight it updates each public
 /// field of the wrapped <c>torch.optim</c> per-parameter state (Adam's <c>exp_avg</c>, <c>exp_avg_sq</c>,
 /// <c>step</c>; SGD's <c>momentum_buffer</c>; …), named "weight_path/field". Tensors shaped like their
-/// weight are stored in Keras's layout, like the weights.
+/// weight are stored in Keras's layout, like the weights. The optimizer's own state beside torch's — the EMA
+/// <c>average</c> and the <c>gradient_accumulator</c> of each weight, when the optimizer keeps them — is saved as
+/// "weight_path/average" and "weight_path/gradient_accumulator", in Keras's layout too.
 /// </summary>
 internal static class OptimizerStateStore
 {
@@ -68,9 +70,15 @@ internal static class OptimizerStateStore
                             $"Optimizer '{opt.Name}': the state field '{f.Name}' of type {f.FieldType.Name} cannot be saved.");
                 }
             }
+            foreach (var (extra, values) in opt.ExtraState())
+                if (values[i] is Tensor t)
+                    list.Add(($"{prefix}{path}/{extra}", ToKeras(t.detach(), v).cpu().contiguous().clone()));
         }
         return list;
     }
+
+    private static Tensor ToKeras(Tensor t, KerasVariable v) =>
+        v.TorchToKerasPermutation != null && t.shape.SequenceEqual(v.Value.shape) ? t.permute(v.TorchToKerasPermutation.Select(x => (long)x).ToArray()) : t;
 
     /// <summary>
     /// Validates the saved state (<paramref name="entries"/>: name without prefix → tensor) against the optimizer
@@ -145,6 +153,24 @@ internal static class OptimizerStateStore
                 }
                 else if (current is not null)
                     throw new InvalidDataException($"{source}: the optimizer state field '{f.Name}' of type {f.FieldType.Name} cannot be restored.");
+            }
+            foreach (var (extra, values) in opt.ExtraState())
+            {
+                if (values[i] is not Tensor cur) continue;
+                string name = $"{path}/{extra}";
+                if (!entries.TryGetValue(name, out var saved))
+                    throw new InvalidDataException($"{source}: the optimizer state '{name}' is missing (the optimizer keeps '{extra}' variables; was the file saved by an optimizer without them?).");
+                used.Add(name);
+                if (!saved.shape.SequenceEqual(v.KerasShape) || saved.dtype != cur.dtype)
+                    throw new InvalidDataException(
+                        $"{source}: the optimizer state '{name}' should be {Layer.DTypeName(cur.dtype)} of shape ({string.Join(", ", v.KerasShape)}), " +
+                        $"got {Layer.DTypeName(saved.dtype)} of shape ({string.Join(", ", saved.shape)}).");
+                var value = saved;
+                actions.Add(() =>
+                {
+                    using var _ = torch.no_grad();
+                    cur.copy_(v.KerasToTorchPermutation != null ? value.permute(v.KerasToTorchPermutation.Select(x => (long)x).ToArray()) : value);
+                });
             }
         }
         var unused = entries.Keys.FirstOrDefault(k => !used.Contains(k));

@@ -16,10 +16,15 @@ public static class Serialization
     private static readonly HashSet<Assembly> Scanned = new();
 
     /// <summary>Registers <typeparamref name="T"/> as <c>"package&gt;name"</c> (name defaults to the class name).</summary>
+    /// <param name="name">The name inside the package (default: the class name).</param>
+    /// <param name="package">The package (Keras's default <c>"Custom"</c>).</param>
     /// <returns>The registered name.</returns>
     public static string Register<T>(string? name = null, string package = "Custom") => Register(typeof(T), name, package);
 
     /// <summary>Registers <paramref name="type"/> as <c>"package&gt;name"</c> (name defaults to the class name).</summary>
+    /// <param name="type">The class to register; loading instantiates only registered classes.</param>
+    /// <param name="name">The name inside the package (default: the class name).</param>
+    /// <param name="package">The package (Keras's default <c>"Custom"</c>).</param>
     /// <returns>The registered name.</returns>
     public static string Register(Type type, string? name = null, string package = "Custom")
     {
@@ -48,6 +53,7 @@ public static class Serialization
     /// The name a saved file records for <paramref name="type"/>: its registered name ("Custom&gt;MyLayer"),
     /// or null when the class is not registered (built-in classes are recorded by class name).
     /// </summary>
+    /// <param name="type">A layer, loss, metric or other serializable class.</param>
     public static string? GetRegisteredName(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -60,6 +66,7 @@ public static class Serialization
     }
 
     /// <summary>The class registered under <paramref name="registeredName"/> ("Custom&gt;MyLayer"), or null.</summary>
+    /// <param name="registeredName">The registered name as saved files record it (<c>"package&gt;name"</c>).</param>
     public static Type? GetRegisteredType(string registeredName)
     {
         ArgumentNullException.ThrowIfNull(registeredName);

@@ -28,6 +28,10 @@ internal static class TypeCatalog
     /// <summary>Whether <paramref name="t"/> is a built-in class of a Sharpkeras library.</summary>
     public static bool IsBuiltIn(Type t) => IsLibraryAssembly(t.Assembly) && t.IsPublic;
 
+    /// <summary>Keras's class name for <paramref name="t"/>: a built-in alias class (MaxPool2D) gives its canonical class (MaxPooling2D).</summary>
+    public static string CanonicalName(Type t) =>
+        Registry.LayerAliases.Registry.Contains(t.Name) && IsBuiltIn(t) ? Registry.LayerAliases.Canonical(t.Name) : t.Name;
+
     private static bool IsLibraryAssembly(Assembly a)
     {
         var name = a.GetName().Name ?? "";
@@ -87,6 +91,7 @@ internal static class TypeCatalog
         }
         if (registeredName != null && Check(Serialization.GetRegisteredType(registeredName)) is Type r3) return r3;
         var builtIn = FindBuiltIn(className, kind);
+        if (builtIn.Count == 0) builtIn = FindBuiltIn(Registry.LayerAliases.Canonical(className), kind); // Keras's aliases (Convolution2D)
         if (builtIn.Count > 0) return builtIn[0];
         var registered = Serialization.FindByClassName(className).Where(t => Check(t) != null).ToList();
         if (registered.Count == 1) return registered[0];

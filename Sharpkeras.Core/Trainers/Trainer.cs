@@ -70,6 +70,7 @@ internal sealed class Trainer
                     var valLogs = RunEvaluate(val, a.ValidationSteps, callbacks);
                     foreach (var (k, v) in valLogs) epochLogs["val_" + k] = v;
                 }
+                CollectStepGarbage();
                 callbacks.OnEpochEnd(epoch, epochLogs);
                 trainingLogs = epochLogs;
                 if (dist?.AnyRank(_model.StopTraining) ?? _model.StopTraining) break;
@@ -85,6 +86,14 @@ internal sealed class Trainer
         callbacks.OnTrainEnd(trainingLogs ?? new Dictionary<string, double>());
         return history;
     }
+
+    /// <summary>
+    /// Collects the youngest .NET generation once per epoch. Every step leaves short-lived managed wrappers
+    /// (TorchSharp tensor handles, already disposed, log dictionaries); the .NET GC otherwise lets them fill its whole
+    /// gen0 budget (tens of MiB on a server CPU) before the first collection, which showed as resident memory growing
+    /// over the first ~10 epochs (LeNet-5: +11%, then flat). A gen0 collection costs a few milliseconds per epoch.
+    /// </summary>
+    private static void CollectStepGarbage() => GC.Collect(0, GCCollectionMode.Forced, blocking: true);
 
     private int RunTrainEpoch(EpochIterator iterator, CallbackList callbacks, CancellationToken ct)
     {
@@ -104,7 +113,12 @@ internal sealed class Trainer
                 steps++;
                 callbacks.OnTrainBatchEnd(step, new LazyLogs(MaterializeLastLogs));
             }
-            if (_model.StopTraining) break;
+            // distribution hook: a stop asked for on any rank stops every rank after this step.
+            if (Keras.Distribution.Current is { } d ? d.AnyRank(_model.StopTraining) : _model.StopTraining)
+            {
+                _model.StopTraining = true;
+                break;
+            }
         }
         return steps;
     }
@@ -180,9 +194,11 @@ internal sealed class Trainer
         using var iterator = x != null
             ? new EpochIterator(new TensorDataAdapter(x, batchSize ?? 32, false), null, _model.Device)
             : EpochIterator.ForEnumerable(_model, data!, null);
-        var cbs = new CallbackList(callbacks, addProgbar: verbose != 0 && Keras.Distribution.Current?.IsChief != false, model: _model,
+        var dist = Keras.Distribution.Current;
+        var cbs = new CallbackList(callbacks, addProgbar: verbose != 0 && dist?.IsChief != false, model: _model,
             parameters: new Dictionary<string, object?> { ["steps"] = steps ?? iterator.Steps, ["verbose"] = verbose });
         var outputs = new List<Tensor[]>();
+        var batchRows = new List<long>();
         cbs.OnPredictBegin(new Dictionary<string, double>());
         try
         {
@@ -196,15 +212,21 @@ internal sealed class Trainer
                 using var scope = NewDisposeScope();
                 var batch = epoch.Prepare(raw, scope);
                 cbs.OnPredictBatchBegin(step, new Dictionary<string, double>());
-                var outs = _model.PredictStep(batch);
-                outputs.Add(outs.Select(o => o.detach().cpu().DetachFromDisposeScope()).ToArray());
+                // distribution hook: each rank predicts its slice of the batch (null when it is empty).
+                var outs = dist is null ? _model.PredictStep(batch) : dist.PredictStep(_model, batch);
+                batchRows.Add(batch[0].shape[0]);
+                if (outs != null) outputs.Add(outs.Select(o => o.detach().cpu().DetachFromDisposeScope()).ToArray());
                 cbs.OnPredictBatchEnd(step, new Dictionary<string, double>());
                 n++;
             }
-            if (outputs.Count == 0) throw new ArgumentException("Predict received no batches.", nameof(data));
-            int k = outputs[0].Length;
-            var result = new Tensor[k];
-            for (int i = 0; i < k; i++) result[i] = torch.cat(outputs.Select(o => o[i]).ToArray(), 0).DetachFromDisposeScope();
+            if (batchRows.Count == 0) throw new ArgumentException("Predict received no batches.", nameof(data));
+            Tensor[] result;
+            if (dist != null) result = dist.GatherPredictions(batchRows, outputs); // distribution hook: every rank gets all rows
+            else
+            {
+                result = new Tensor[outputs[0].Length];
+                for (int i = 0; i < result.Length; i++) result[i] = torch.cat(outputs.Select(o => o[i]).ToArray(), 0).DetachFromDisposeScope();
+            }
             cbs.OnPredictEnd(new Dictionary<string, double>());
             return result;
         }

@@ -26,6 +26,10 @@ public static partial class Applications
     /// LeNet-5 as the seeds teach it: Conv2D(6, 5×5, tanh, same) → MaxPooling2D(2) → Conv2D(16, 5×5, tanh) →
     /// MaxPooling2D(2) → Flatten → Dense 120 → 84 → 10 (softmax), on 28×28×1. 61,706 parameters.
     /// </summary>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (28, 28, 1)).</param>
+    /// <param name="classes">Number of output classes (default 10).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model LeNet5(int[]? inputShape = null, int classes = 10)
     {
         CheckClasses(classes, nameof(LeNet5));
@@ -46,6 +50,11 @@ public static partial class Applications
     /// AlexNet as torchvision defines it (one tower, no LRN; ReLU; dropout 0.5 in the classifier), on 224×224×3:
     /// with 1000 classes it has 61,100,840 parameters, torchvision's <c>alexnet()</c> count.
     /// </summary>
+    /// <param name="includeTop">Include the classifier (Flatten, two Dense(4096) with dropout, Dense(classes, softmax)); false ends at the last max pooling.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (224, 224, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model AlexNet(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
     {
         CheckClasses(classes, nameof(AlexNet));
@@ -72,10 +81,20 @@ public static partial class Applications
     }
 
     /// <summary>VGG16 as in Keras (224×224×3, top, 1000 classes: 138,357,544 parameters).</summary>
+    /// <param name="includeTop">Include the classifier (Flatten, Dense(4096) twice, Dense(classes, softmax)), as Keras's <c>include_top</c>; false ends at <c>block5_pool</c>.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (224, 224, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model VGG16(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
         => Vgg([2, 2, 3, 3, 3], includeTop, inputShape, classes, "vgg16");
 
     /// <summary>VGG19 as in Keras (224×224×3, top, 1000 classes: 143,667,240 parameters).</summary>
+    /// <param name="includeTop">Include the classifier (Flatten, Dense(4096) twice, Dense(classes, softmax)), as Keras's <c>include_top</c>; false ends at <c>block5_pool</c>.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (224, 224, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model VGG19(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
         => Vgg([2, 2, 4, 4, 4], includeTop, inputShape, classes, "vgg19");
 

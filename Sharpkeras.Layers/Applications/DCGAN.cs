@@ -14,6 +14,10 @@ public static partial class Applications
     /// discriminator (Conv2D 64 and 128 with stride 2, LeakyReLU(0.2), Flatten, Dropout(0.2), Dense(1, sigmoid)),
     /// trained by the overridden <see cref="GAN.TrainStep"/>. Compile it with <see cref="GAN.Compile(object, object, object?)"/>.
     /// </summary>
+    /// <param name="latentDim">Size of the generator's noise vector (default 128).</param>
+    /// <param name="imageShape">(28, 28, channels) of one image (default (28, 28, 1)); the architecture makes 28×28 images only.</param>
+    /// <exception cref="System.ArgumentException"><paramref name="imageShape"/> is not 28×28.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="latentDim"/> is not positive.</exception>
     public static GAN DCGAN(int latentDim = 128, int[]? imageShape = null)
     {
         if (latentDim <= 0) throw new ArgumentOutOfRangeException(nameof(latentDim), latentDim, "latentDim must be positive.");
@@ -60,6 +64,10 @@ public sealed class GAN : Model
     private readonly Mean _gLoss = new("g_loss");
 
     /// <summary>Creates the GAN from its two networks.</summary>
+    /// <param name="discriminator">The discriminator: image → probability (0 to 1) that the image is real.</param>
+    /// <param name="generator">The generator: noise vector of <paramref name="latentDim"/> values → image.</param>
+    /// <param name="latentDim">Size of the noise vector the generator takes (&gt; 0).</param>
+    /// <param name="name">The model's name (default "gan").</param>
     public GAN(Model discriminator, Model generator, int latentDim, string? name = null) : base(name ?? "gan")
     {
         Discriminator = discriminator ?? throw new ArgumentNullException(nameof(discriminator));
@@ -80,6 +88,10 @@ public sealed class GAN : Model
     public int LatentDim { get; }
 
     /// <summary>Sets the two optimizers and the loss (default binary cross-entropy).</summary>
+    /// <param name="dOptimizer">The discriminator's optimizer: an alias ("adam") or an Optimizer object.</param>
+    /// <param name="gOptimizer">The generator's optimizer; must be a different object from <paramref name="dOptimizer"/>.</param>
+    /// <param name="lossFn">The loss on the discriminator's output: an alias or a Loss (default "binary_crossentropy").</param>
+    /// <exception cref="System.ArgumentException">Both optimizers are the same object.</exception>
     public void Compile(object dOptimizer, object gOptimizer, object? lossFn = null)
     {
         _dOptimizer = Optimizers.Optimizer.Get(dOptimizer);
@@ -102,6 +114,8 @@ public sealed class GAN : Model
     }
 
     /// <summary>One GAN step on a batch of real images (data[0]).</summary>
+    /// <param name="data">The batch; <c>data[0]</c> holds the real images (other elements are ignored).</param>
+    /// <returns><c>d_loss</c> and <c>g_loss</c>, averaged since the last metric reset.</returns>
     public override IReadOnlyDictionary<string, Tensor> TrainStep(Tensor[] data)
     {
         if (_dOptimizer is null || _gOptimizer is null || _lossFn is null)

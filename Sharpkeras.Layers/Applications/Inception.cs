@@ -8,6 +8,11 @@ public static partial class Applications
     /// InceptionV3 as in Keras (<c>keras.applications.InceptionV3</c>: convolutions without bias followed by
     /// BatchNormalization without scale and ReLU). 299×299×3, top, 1000 classes: 23,851,784 parameters.
     /// </summary>
+    /// <param name="includeTop">Include the classifier (global average pooling, Dense(classes, softmax)), as Keras's <c>include_top</c>; false ends at the <c>mixed10</c> block.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (299, 299, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model InceptionV3(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
     {
         CheckClasses(classes, nameof(InceptionV3));
@@ -84,6 +89,11 @@ public static partial class Applications
     /// 224×224×3, top, 1000 classes: 6,624,904 trainable parameters — torchvision's count (its BatchNorm running
     /// statistics are buffers; here they are the extra non-trainable weights).
     /// </summary>
+    /// <param name="includeTop">Include the classifier (global average pooling, dropout 0.2, Dense(classes, softmax)); false ends at the last Inception block.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (224, 224, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model GoogLeNet(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
     {
         CheckClasses(classes, nameof(GoogLeNet));

@@ -9,6 +9,11 @@ public static partial class Applications
     /// biases, BatchNormalization epsilon 1.001e-5). 224×224×3, top, 1000 classes: 25,636,712 parameters
     /// (53,120 of them non-trainable moving statistics).
     /// </summary>
+    /// <param name="includeTop">Include the classifier (global average pooling, Dense(classes, softmax)), as Keras's <c>include_top</c>; false ends at the last residual stage.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (224, 224, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model ResNet50(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
     {
         CheckClasses(classes, nameof(ResNet50));
@@ -60,6 +65,11 @@ public static partial class Applications
     /// <c>resnet18()</c> count (its BatchNorm running statistics are buffers; here they are the 9,600
     /// non-trainable weights on top).
     /// </summary>
+    /// <param name="includeTop">Include the classifier (global average pooling, Dense(classes, softmax)); false ends at the last residual stage.</param>
+    /// <param name="inputShape">(height, width, channels) of one image, channels_last (default (224, 224, 3)).</param>
+    /// <param name="classes">Number of output classes of the top (default 1000).</param>
+    /// <exception cref="System.ArgumentException"><paramref name="inputShape"/> is not three positive sizes.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="classes"/> is not positive.</exception>
     public static Model ResNet18(bool includeTop = true, int[]? inputShape = null, int classes = 1000)
     {
         CheckClasses(classes, nameof(ResNet18));

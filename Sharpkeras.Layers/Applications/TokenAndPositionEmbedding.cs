@@ -13,6 +13,11 @@ public sealed class TokenAndPositionEmbedding : Layer
     private readonly Embedding _positions;
 
     /// <summary>Creates the layer.</summary>
+    /// <param name="maxLen">The longest sequence the layer takes (rows of the position embedding, &gt; 0).</param>
+    /// <param name="vocabSize">Number of distinct token ids, ids in [0, vocabSize) (&gt; 0).</param>
+    /// <param name="embedDim">Size of each embedding vector (&gt; 0).</param>
+    /// <param name="name">Layer name.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException">A size is not positive.</exception>
     public TokenAndPositionEmbedding(int maxLen, int vocabSize, int embedDim, string? name = null) : base(name)
     {
         if (maxLen <= 0) throw new ArgumentOutOfRangeException(nameof(maxLen), maxLen, "maxLen must be positive.");

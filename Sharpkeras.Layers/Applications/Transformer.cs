@@ -10,6 +10,14 @@ public static partial class Applications
     /// Dense(ffDim, relu) → Dense(embedDim), dropout, residual, LayerNormalization), GlobalAveragePooling1D,
     /// Dropout(0.1), Dense(20, relu), Dropout(0.1), Dense(numClasses, softmax).
     /// </summary>
+    /// <param name="vocabSize">Number of distinct token ids (ids in [0, vocabSize)), default 20000.</param>
+    /// <param name="maxLen">Length of every input sequence (pad with <c>Sequence.PadSequences</c>), default 200.</param>
+    /// <param name="embedDim">Size of the token and position embeddings and of the encoder's output, default 32.</param>
+    /// <param name="numHeads">Number of attention heads (&gt; 0), default 2; each head has key size <paramref name="embedDim"/>.</param>
+    /// <param name="ffDim">Width of the feed-forward layer inside the encoder block (&gt; 0), default 32.</param>
+    /// <param name="numClasses">Number of output classes (softmax), default 2.</param>
+    /// <param name="dropout">Dropout rate after the attention and after the feed-forward layer, default 0.1.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="numHeads"/>, <paramref name="ffDim"/> or <paramref name="numClasses"/> is not positive.</exception>
     public static Model TransformerClassifier(int vocabSize = 20000, int maxLen = 200, int embedDim = 32, int numHeads = 2,
         int ffDim = 32, int numClasses = 2, double dropout = 0.1)
     {

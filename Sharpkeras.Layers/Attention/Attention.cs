@@ -127,11 +127,14 @@ public class Attention : Layer
     // ------------------------------------------------------------------------------------ build
 
     /// <summary>Always throws: the layer needs [query, value] or [query, value, key].</summary>
+    /// <param name="inputShape">A single input's shape; always rejected.</param>
+    /// <exception cref="System.ArgumentException">Always: the layer takes a list of inputs.</exception>
     public override void Build(int?[] inputShape) =>
         throw new ArgumentException(
             $"Layer '{Name}' ({GetType().Name}) must be called on a list of inputs, [query, value] or [query, value, key]; got one input of shape {ShapeUtils.Format(inputShape)}.");
 
     /// <summary>Creates the weights (shapes that do not fit are reported by the call that follows, with the actual input shapes).</summary>
+    /// <param name="inputShapes">The shapes of [query, value] or [query, value, key], batch first.</param>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -180,6 +183,9 @@ public class Attention : Layer
     // ------------------------------------------------------------------------------------ call
 
     /// <summary>Always throws: the layer needs [query, value] or [query, value, key].</summary>
+    /// <param name="inputs">A single tensor; always rejected.</param>
+    /// <param name="training">Unused.</param>
+    /// <exception cref="System.ArgumentException">Always: the layer takes a list of inputs.</exception>
     public override Tensor Call(Tensor inputs, bool training) =>
         throw new ArgumentException($"Layer '{Name}' ({GetType().Name}) must be called on a list of inputs, [query, value] or [query, value, key]; got one input of shape {ShapeUtils.Format(inputs.shape)}.");
 
@@ -245,6 +251,9 @@ public class Attention : Layer
     }
 
     /// <summary>The output carries the query's mask.</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="masks">The inputs' masks (the query's is the first), or null.</param>
+    /// <param name="outputCount">1, or 2 when the scores are returned too (they get no mask).</param>
     public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
     {
         var r = new Tensor?[outputCount];
@@ -256,6 +265,8 @@ public class Attention : Layer
     /// (batch, Tq, value dim): the query's shape with the value's last dimension; with
     /// <see cref="ReturnAttentionScores"/> also the scores' (batch, Tq, Tv).
     /// </summary>
+    /// <param name="inputShapes">The shapes of [query, value] or [query, value, key], batch first.</param>
+    /// <param name="inputTypes">Their element types.</param>
     public override (int?[] shape, ScalarType dtype)[] ComputeOutputShapes(int?[][] inputShapes, ScalarType[] inputTypes)
     {
         CheckShapes(inputShapes);

@@ -273,6 +273,8 @@ public sealed class MultiHeadAttention : Layer
     // ------------------------------------------------------------------------------------ build
 
     /// <summary>Always throws: the layer needs at least a query and a value.</summary>
+    /// <param name="inputShape">A single input's shape; always rejected.</param>
+    /// <exception cref="System.ArgumentException">Always: the layer takes a query and a value.</exception>
     public override void Build(int?[] inputShape) =>
         throw new ArgumentException(
             $"Layer '{Name}' (MultiHeadAttention) needs at least two inputs, a query and a value (Apply(query, value)); got one input of shape {ShapeUtils.Format(inputShape)}.");
@@ -281,6 +283,7 @@ public sealed class MultiHeadAttention : Layer
     /// Builds the projections from [query, value] or [query, value, key] shapes (a trailing attention-mask shape is
     /// ignored). Shapes that do not fit are reported by the call that follows, with the actual input shapes.
     /// </summary>
+    /// <param name="inputShapes">The shapes of [query, value] or [query, value, key] (optionally followed by an attention mask's), batch first.</param>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -385,6 +388,9 @@ public sealed class MultiHeadAttention : Layer
     // ------------------------------------------------------------------------------------ call
 
     /// <summary>Always throws: the layer needs at least a query and a value.</summary>
+    /// <param name="inputs">A single tensor; always rejected.</param>
+    /// <param name="training">Unused.</param>
+    /// <exception cref="System.ArgumentException">Always: the layer takes a query and a value.</exception>
     public override Tensor Call(Tensor inputs, bool training) =>
         throw new ArgumentException($"Layer '{Name}' (MultiHeadAttention) needs at least a query and a value; got one input of shape {ShapeUtils.Format(inputs.shape)}.");
 
@@ -507,6 +513,9 @@ public sealed class MultiHeadAttention : Layer
     }
 
     /// <summary>The output carries the query's mask (Keras sets it on the attention output).</summary>
+    /// <param name="inputs">[query, value] or [query, value, key].</param>
+    /// <param name="masks">The inputs' masks (the query's is the first), or null.</param>
+    /// <param name="outputCount">1, or 2 when the scores are returned too (they get no mask).</param>
     public override Tensor?[] ComputeMasks(Tensor[] inputs, Tensor?[]? masks, int outputCount)
     {
         var r = new Tensor?[outputCount];

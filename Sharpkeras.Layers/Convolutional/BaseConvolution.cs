@@ -21,57 +21,43 @@ public abstract class BaseConvolution : Layer
 {
     private KerasVariable? _bias;
     private readonly Func<Tensor, Tensor> _activation;
-    private readonly long[] _toFirst;
-    private readonly long[] _toLast;
+    private readonly ConvGeometry _geometry;
 
     private protected BaseConvolution(int rank, IntTuple kernelSize, IntTuple? strides, string padding, bool allowCausal, string? dataFormat,
         IntTuple? dilationRate, string? activation, bool useBias, object? biasInitializer, object? biasRegularizer,
         object? biasConstraint, object? activityRegularizer, int?[]? inputShape, string? name)
         : base(name, inputShape: inputShape)
     {
-        string owner = Owner;
-        Rank = rank;
-        KernelSize = kernelSize.Expand(rank, nameof(kernelSize), owner);
-        Strides = (strides ?? 1).Expand(rank, nameof(strides), owner);
-        DilationRate = (dilationRate ?? 1).Expand(rank, nameof(dilationRate), owner);
-        if (Strides.Any(s => s > 1) && DilationRate.Any(d => d > 1))
-            throw new ArgumentException(
-                $"{owner}: strides > 1 cannot be combined with dilationRate > 1 (Keras); got strides {Fmt(Strides)} and dilationRate {Fmt(DilationRate)}.", nameof(dilationRate));
-        Padding = ConvUtils.Padding(padding, allowCausal, owner);
-        DataFormat = ConvUtils.DataFormat(dataFormat, owner);
+        _geometry = new ConvGeometry(rank, kernelSize, strides, padding, allowCausal, dataFormat, dilationRate, Owner);
         ActivationName = Activations.Validate(activation);
         _activation = Activations.Get(activation);
         UseBias = useBias;
         BiasSpec = new WeightSpec("bias", biasInitializer, biasRegularizer, biasConstraint, "zeros");
         ActivityRegularizerArgument = activityRegularizer;
         ActivityRegularizer = LayerArguments.Regularizer(activityRegularizer, nameof(activityRegularizer));
-        StridesLong = Strides.Select(s => (long)s).ToArray();
-        DilationLong = DilationRate.Select(d => (long)d).ToArray();
-        _toFirst = ConvUtils.ToChannelsFirst(rank);
-        _toLast = ConvUtils.ToChannelsLast(rank);
     }
 
     private protected string Owner => $"{GetType().Name} '{Name}'";
 
-    private protected static string Fmt(int[] v) => "(" + string.Join(", ", v) + ")";
+    private protected static string Fmt(int[] v) => ConvGeometry.Fmt(v);
 
     /// <summary>The number of spatial dimensions (1, 2 or 3).</summary>
-    public int Rank { get; }
+    public int Rank => _geometry.Rank;
 
     /// <summary>The kernel's spatial size, one value per dimension.</summary>
-    public int[] KernelSize { get; }
+    public int[] KernelSize => _geometry.KernelSize;
 
     /// <summary>The strides, one value per dimension.</summary>
-    public int[] Strides { get; }
+    public int[] Strides => _geometry.Strides;
 
     /// <summary>"valid", "same" or (Conv1D) "causal".</summary>
-    public string Padding { get; }
+    public string Padding => _geometry.Padding;
 
     /// <summary>"channels_last" or "channels_first".</summary>
-    public string DataFormat { get; }
+    public string DataFormat => _geometry.DataFormat;
 
     /// <summary>The dilation rate, one value per dimension.</summary>
-    public int[] DilationRate { get; }
+    public int[] DilationRate => _geometry.DilationRate;
 
     /// <summary>Activation alias, or null.</summary>
     public string? ActivationName { get; }
@@ -97,13 +83,13 @@ public abstract class BaseConvolution : Layer
     /// <summary>The bias weight (after build; null without bias).</summary>
     public KerasVariable? Bias => _bias;
 
-    private protected long[] StridesLong { get; }
+    private protected long[] StridesLong => _geometry.StridesLong;
 
-    private protected long[] DilationLong { get; }
+    private protected long[] DilationLong => _geometry.DilationLong;
 
-    private bool ChannelsLast => DataFormat == "channels_last";
+    private bool ChannelsLast => _geometry.ChannelsLast;
 
-    private int? InputChannels(int?[] shape) => ChannelsLast ? shape[^1] : shape[1];
+    private int? InputChannels(int?[] shape) => _geometry.Channels(shape);
 
     private void CheckRank(int?[] inputShape)
     {
@@ -133,8 +119,7 @@ public abstract class BaseConvolution : Layer
     private protected abstract int? OutputChannels(int? inputChannels);
 
     /// <summary>The output length of spatial dimension <paramref name="i"/> (default: a forward convolution's).</summary>
-    private protected virtual int? OutputLength(int? length, int i)
-        => ConvUtils.ConvOutputLength(length, KernelSize[i], Padding, Strides[i], DilationRate[i]);
+    private protected virtual int? OutputLength(int? length, int i) => _geometry.OutputLength(length, i);
 
     /// <summary>What the "does not fit" error describes.</summary>
     private protected virtual string KernelDescription => $"the kernel {Fmt(KernelSize)} (strides {Fmt(Strides)}, dilation rate {Fmt(DilationRate)})";
@@ -146,12 +131,7 @@ public abstract class BaseConvolution : Layer
     private protected abstract void WriteConfig(Dictionary<string, object?> config);
 
     /// <summary>A forward convolution of a channels_first input with torch-layout weight <paramref name="w"/> (the padding resolved).</summary>
-    private protected Tensor ForwardConv(Tensor x, Tensor w, Tensor? b, long groups)
-    {
-        var (symmetric, explicitPad) = ConvUtils.ResolvePadding(x.shape, KernelSize, Strides, DilationRate, Padding);
-        if (explicitPad != null) x = nn.functional.pad(x, explicitPad);
-        return ConvUtils.Conv(Rank, x, w, b, StridesLong, symmetric, DilationLong, groups);
-    }
+    private protected Tensor ForwardConv(Tensor x, Tensor w, Tensor? b, long groups) => _geometry.Forward(x, w, b, groups);
 
     // ------------------------------------------------------------------------------------------ layer
 
@@ -171,11 +151,7 @@ public abstract class BaseConvolution : Layer
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
-        var x = ChannelsLast ? inputs.permute(_toFirst) : inputs;
-        var y = Convolve(x);
-        if (ChannelsLast) y = y.permute(_toLast);
-        y = _activation(y);
-        return y;
+        return _activation(_geometry.FromChannelsFirst(Convolve(_geometry.ToChannelsFirst(inputs))));
     }
 
     /// <inheritdoc />
@@ -195,11 +171,10 @@ public abstract class BaseConvolution : Layer
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         CheckRank(inputShape);
-        var spatial = ConvUtils.Spatial(inputShape, Rank, ChannelsLast);
+        var spatial = _geometry.Spatial(inputShape);
         var outSpatial = new int?[Rank];
         for (int i = 0; i < Rank; i++) outSpatial[i] = OutputLength(spatial[i], i);
-        int? channels = OutputChannels(InputChannels(inputShape));
-        int?[] output = ChannelsLast ? [inputShape[0], .. outSpatial, channels] : [inputShape[0], channels, .. outSpatial];
+        var output = _geometry.Shape(inputShape[0], outSpatial, OutputChannels(InputChannels(inputShape)));
         if (spatial.Any(d => d is <= 0) || outSpatial.Any(d => d is <= 0))
             throw ConvUtils.DoesNotFit(this, KernelDescription, inputShape, output, Padding);
         return output;
@@ -209,11 +184,7 @@ public abstract class BaseConvolution : Layer
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["kernel_size"] = KernelSize.ToArray();
-        c["strides"] = Strides.ToArray();
-        c["padding"] = Padding;
-        c["data_format"] = DataFormat;
-        c["dilation_rate"] = DilationRate.ToArray();
+        _geometry.WriteConfig(c);
         c["activation"] = ActivationName ?? "linear";
         c["use_bias"] = UseBias;
         BiasSpec.WriteConfig(c);

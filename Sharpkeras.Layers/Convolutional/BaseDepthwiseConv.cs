@@ -17,6 +17,24 @@ public abstract class BaseDepthwiseConv : BaseConvolution
     private KerasVariable? _kernel;
 
     /// <summary>Creates the layer; see the concrete classes for the arguments.</summary>
+    /// <param name="rank">The number of spatial dimensions: 1 or 2.</param>
+    /// <param name="depthMultiplier">The number of output channels per input channel (&gt; 0).</param>
+    /// <param name="kernelSize">The kernel's size: an int for every dimension, or one per dimension.</param>
+    /// <param name="strides">The strides (default 1).</param>
+    /// <param name="padding">"valid" or "same" (case-insensitive).</param>
+    /// <param name="dataFormat">"channels_last" or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>
+    /// <param name="dilationRate">The dilation rate (default 1; cannot be combined with strides &gt; 1).</param>
+    /// <param name="activation">Activation alias (default none).</param>
+    /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="depthwiseInitializer">Initializer alias or object for the kernel (default "glorot_uniform").</param>
+    /// <param name="biasInitializer">Initializer alias or object (default "zeros").</param>
+    /// <param name="depthwiseRegularizer">Regularizer for the kernel.</param>
+    /// <param name="biasRegularizer">Regularizer for the bias.</param>
+    /// <param name="activityRegularizer">Regularizer for the output.</param>
+    /// <param name="depthwiseConstraint">Constraint for the kernel.</param>
+    /// <param name="biasConstraint">Constraint for the bias.</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     protected BaseDepthwiseConv(int rank, int depthMultiplier, IntTuple kernelSize, IntTuple? strides, string padding, string? dataFormat,
         IntTuple? dilationRate, string? activation, bool useBias, object? depthwiseInitializer, object? biasInitializer,
         object? depthwiseRegularizer, object? biasRegularizer, object? activityRegularizer, object? depthwiseConstraint,

@@ -16,6 +16,8 @@ public readonly struct IntTuple : IReadOnlyList<int>, IEquatable<IntTuple>
     private readonly int[]? _values;
 
     /// <summary>Creates a tuple from explicit values (one per dimension).</summary>
+    /// <param name="values">One value per dimension (at least one).</param>
+    /// <exception cref="System.ArgumentException">No value is given.</exception>
     public IntTuple(params int[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -31,6 +33,7 @@ public readonly struct IntTuple : IReadOnlyList<int>, IEquatable<IntTuple>
     }
 
     /// <summary>Builds a tuple from a collection expression (<c>[3, 3]</c>).</summary>
+    /// <param name="values">One value per dimension.</param>
     public static IntTuple Create(ReadOnlySpan<int> values) => new(values.ToArray());
 
     /// <summary>Whether the tuple was given as a single integer (it then applies to every dimension).</summary>
@@ -40,18 +43,23 @@ public readonly struct IntTuple : IReadOnlyList<int>, IEquatable<IntTuple>
     public int Count => _values?.Length ?? 0;
 
     /// <summary>The value at <paramref name="index"/>.</summary>
+    /// <param name="index">0-based position, less than <see cref="Count"/>.</param>
     public int this[int index] => (_values ?? [])[index];
 
     /// <summary>A single integer, for every dimension.</summary>
+    /// <param name="value">The size for every dimension.</param>
     public static implicit operator IntTuple(int value) => new(value);
 
     /// <summary>One value per dimension.</summary>
+    /// <param name="values">One value per dimension.</param>
     public static implicit operator IntTuple(int[] values) => new(values);
 
     /// <summary>Two values (height, width).</summary>
+    /// <param name="values">(height, width).</param>
     public static implicit operator IntTuple((int, int) values) => new(values.Item1, values.Item2);
 
     /// <summary>Three values (depth, height, width).</summary>
+    /// <param name="values">(depth, height, width).</param>
     public static implicit operator IntTuple((int, int, int) values) => new(values.Item1, values.Item2, values.Item3);
 
     /// <summary>
@@ -99,9 +107,14 @@ public readonly struct IntTuple : IReadOnlyList<int>, IEquatable<IntTuple>
     }
 
     /// <summary>Equality.</summary>
+    /// <param name="a">The first tuple.</param>
+    /// <param name="b">The second tuple.</param>
+    /// <returns>True when both hold the same values in the same form (a single integer or a list).</returns>
     public static bool operator ==(IntTuple a, IntTuple b) => a.Equals(b);
 
     /// <summary>Inequality.</summary>
+    /// <param name="a">The first tuple.</param>
+    /// <param name="b">The second tuple.</param>
     public static bool operator !=(IntTuple a, IntTuple b) => !a.Equals(b);
 
     /// <summary>"3" for a single integer, "(3, 3)" for a tuple.</summary>

@@ -8,6 +8,9 @@ public sealed class Activation : Layer
     private readonly Func<Tensor, Tensor> _fn;
 
     /// <summary>Creates the layer.</summary>
+    /// <param name="activation">The activation's alias, e.g. "relu", "sigmoid", "softmax", "gelu" (see <c>Activations</c>).</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     public Activation(string activation, int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(activation);

@@ -46,6 +46,10 @@ public sealed class Dense : Layer
     }
 
     /// <summary>Creates the layer for a fully known input shape (convenience for <c>inputShape: [784]</c>).</summary>
+    /// <param name="units">Output dimension (&gt; 0).</param>
+    /// <param name="activation">Activation alias, or null for none.</param>
+    /// <param name="inputShape">Input shape without the batch dimension, every dimension known (e.g. <c>[784]</c>).</param>
+    /// <param name="name">Layer name.</param>
     public Dense(int units, string? activation, int[] inputShape, string? name = null)
         : this(units, activation, inputShape: inputShape.Select(d => (int?)d).ToArray(), name: name) { }
 

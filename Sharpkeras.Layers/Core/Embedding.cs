@@ -145,6 +145,8 @@ public sealed class Embedding : Layer
     }
 
     /// <summary>The padding mask <c>inputs != 0</c> when <see cref="MaskZero"/>, else none.</summary>
+    /// <param name="inputs">The token ids.</param>
+    /// <param name="mask">An incoming mask; ignored (the mask comes from the ids).</param>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => MaskZero ? inputs.ne(0) : null;
 
     /// <inheritdoc />

@@ -34,9 +34,14 @@ public abstract class Merge : Layer
     /// Combines the inputs (already aligned to the same rank when <see cref="AlignsRanks"/>).
     /// <paramref name="masks"/> holds the inputs' masks (or is null when none has one).
     /// </summary>
+    /// <param name="inputs">The inputs, at least <c>MinInputs</c> of them.</param>
+    /// <param name="masks">The inputs' masks, or null when none has one.</param>
+    /// <returns>The merged output.</returns>
     protected abstract Tensor MergeFunction(Tensor[] inputs, Tensor?[]? masks);
 
     /// <summary>Throws unless <paramref name="count"/> inputs are acceptable.</summary>
+    /// <param name="count">The number of inputs the layer was called on.</param>
+    /// <exception cref="System.ArgumentException">Too few inputs, or not the exact number the layer takes.</exception>
     protected void CheckCount(int count)
     {
         if (ExactInputs is int e && count != e)
@@ -46,10 +51,15 @@ public abstract class Merge : Layer
     }
 
     /// <summary>An exception naming this layer, every input shape and the reason.</summary>
+    /// <param name="shapes">The input shapes, batch first.</param>
+    /// <param name="reason">Why they cannot be merged, appended to the message.</param>
+    /// <returns>The exception (not thrown), for <c>throw Incompatible(...)</c>.</returns>
     protected ArgumentException Incompatible(int?[][] shapes, string reason) => new(
         $"Layer '{Name}' ({GetType().Name}) cannot merge inputs of shapes {string.Join(", ", shapes.Select(ShapeUtils.Format))}: {reason}.", "inputs");
 
     /// <summary>The common batch size (null when unknown); throws when two known batch sizes differ.</summary>
+    /// <param name="shapes">The input shapes, batch first.</param>
+    /// <exception cref="System.ArgumentException">Two known batch sizes differ.</exception>
     protected int? BatchSize(int?[][] shapes)
     {
         var known = shapes.Where(s => s.Length > 0 && s[0] is not null).Select(s => s[0]!.Value).Distinct().ToArray();
@@ -58,6 +68,8 @@ public abstract class Merge : Layer
     }
 
     /// <summary>The output shape for input shapes (batch first); throws naming every shape when they do not fit.</summary>
+    /// <param name="shapes">The input shapes, batch first.</param>
+    /// <exception cref="System.ArgumentException">The shapes cannot be merged (the message names every shape).</exception>
     protected virtual int?[] MergedShape(int?[][] shapes)
     {
         if (shapes.Any(s => s.Length == 0)) throw Incompatible(shapes, "every input needs a batch axis");
@@ -127,6 +139,8 @@ public abstract class Merge : Layer
     /// A mask as a bool tensor broadcast to <paramref name="x"/>'s shape (Keras expands a mask with one axis fewer
     /// than the input by a trailing axis).
     /// </summary>
+    /// <param name="mask">An input's mask.</param>
+    /// <param name="x">The input it belongs to.</param>
     protected internal Tensor BroadcastMask(Tensor mask, Tensor x)
     {
         var m = mask.dtype == ScalarType.Bool ? mask : mask.gt(0.5);

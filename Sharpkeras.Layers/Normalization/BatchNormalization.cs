@@ -1,3 +1,4 @@
+using Sharpkeras.Distribution;
 using Sharpkeras.Engine;
 using static TorchSharp.torch;
 
@@ -15,8 +16,13 @@ namespace Sharpkeras.Layers;
 /// false, as in Keras 3), the moving statistics are used and nothing is updated.
 /// Weights in Keras's order: gamma, beta (trainable), moving_mean, moving_variance (non-trainable).
 /// With a mask (batch, steps) the statistics are over the unmasked positions only.
+/// With <c>synchronized: true</c> and a distribution of several ranks active (<c>Keras.Distribution</c>), the
+/// training statistics are those of the global batch: each rank's sample count, sum and sum of squares per feature
+/// are summed over the ranks (<see cref="DistributionStrategy.SumOverRanks"/>, differentiable), so a data-parallel
+/// run normalizes — and back-propagates — as one process with the whole batch would. Without a distribution it is
+/// the ordinary layer.
 /// </remarks>
-public sealed class BatchNormalization : Layer
+public sealed class BatchNormalization : Layer, ISynchronizedLayer
 {
     private KerasVariable? _gamma;
     private KerasVariable? _beta;
@@ -38,12 +44,13 @@ public sealed class BatchNormalization : Layer
     /// <param name="gammaRegularizer">Regularizer for gamma.</param>
     /// <param name="betaConstraint">Constraint for beta.</param>
     /// <param name="gammaConstraint">Constraint for gamma.</param>
+    /// <param name="synchronized">In training under a distribution of several ranks, compute the batch statistics over the global batch (all ranks) instead of each rank's part (Keras's <c>synchronized</c>, default false).</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         object? betaInitializer = null, object? gammaInitializer = null, object? movingMeanInitializer = null,
         object? movingVarianceInitializer = null, object? betaRegularizer = null, object? gammaRegularizer = null,
-        object? betaConstraint = null, object? gammaConstraint = null, int?[]? inputShape = null, string? name = null)
+        object? betaConstraint = null, object? gammaConstraint = null, bool synchronized = false, int?[]? inputShape = null, string? name = null)
         : base(name, inputShape: inputShape)
     {
         string owner = $"BatchNormalization '{Name}'";
@@ -64,6 +71,7 @@ public sealed class BatchNormalization : Layer
         GammaRegularizer = Regularizers.Regularizer.Get(gammaRegularizer);
         BetaConstraint = Constraints.Constraint.Get(betaConstraint);
         GammaConstraint = Constraints.Constraint.Get(gammaConstraint);
+        Synchronized = synchronized;
         SupportsMasking = true;
     }
 
@@ -75,6 +83,9 @@ public sealed class BatchNormalization : Layer
 
     /// <summary>Added to the variance.</summary>
     public double Epsilon { get; }
+
+    /// <summary>Whether training statistics are computed over the ranks of the active distribution.</summary>
+    public bool Synchronized { get; }
 
     /// <summary>Whether beta is added.</summary>
     public bool Center { get; }
@@ -151,6 +162,8 @@ public sealed class BatchNormalization : Layer
         long channels = inputs.shape[a];
         bool useBatchStats = training && Trainable;
         long perChannel = inputs.numel() / Math.Max(channels, 1);
+        if (useBatchStats && Synchronized && Keras.Distribution.Current is { WorldSize: > 1 } distribution)
+            return CallSynchronized(inputs, mask, distribution);
 
         if (mask is null && (!useBatchStats || perChannel > 1))
         {
@@ -203,6 +216,61 @@ public sealed class BatchNormalization : Layer
         var shift = mean.neg().mul(inv);
         if (_beta != null) shift = shift.add(_beta.Value.view(bshape));
         return torch.addcmul(shift, inputs, inv, 1);
+    }
+
+    /// <summary>
+    /// Training with statistics over all ranks: one differentiable all-reduce of [count, Σ(x − k), Σ(x − k)²] per
+    /// feature, shifted by the moving mean k (identical on every rank) against cancellation; mean and biased
+    /// variance of the global batch follow (with a mask, weighted by it as in <see cref="Moments"/>).
+    /// </summary>
+    private Tensor CallSynchronized(Tensor inputs, Tensor? mask, DistributionStrategy distribution)
+    {
+        int rank = (int)inputs.dim();
+        int a = _axis;
+        long channels = inputs.shape[a];
+        long[] reduce = Enumerable.Range(0, rank).Where(i => i != a).Select(i => (long)i).ToArray();
+        long[] bshape = Enumerable.Repeat(1L, rank).ToArray();
+        bshape[a] = channels;
+        var statType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var x = inputs.to(statType);
+        var shift = _movingMean!.Value.detach().to(statType).clone().view(bshape);
+        var centred = x - shift;
+        Tensor count, sum, squares;
+        if (mask is null)
+        {
+            count = torch.full([channels], (double)(inputs.numel() / Math.Max(channels, 1)), dtype: statType, device: inputs.device);
+            sum = centred.sum(reduce);
+            squares = centred.square().sum(reduce);
+        }
+        else
+        {
+            if (mask.dim() != inputs.dim() - 1)
+                throw new ArgumentException(
+                    $"The mask must have one dimension less than the inputs; got mask shape {ShapeUtils.Format(mask.shape)} for inputs {ShapeUtils.Format(inputs.shape)}.", nameof(mask));
+            var w = mask.to(statType).unsqueeze(-1).expand(inputs.shape);
+            count = w.sum(reduce);
+            sum = centred.mul(w).sum(reduce);
+            squares = centred.square().mul(w).sum(reduce);
+        }
+        var total = distribution.SumOverRanks(torch.cat([count, sum, squares], 0));
+        var n = total.narrow(0, 0, channels);
+        if (mask is not null) n = n.add(Keras.Config.Epsilon); // Keras's masked moments divide by the weight sum plus epsilon
+        var s = total.narrow(0, channels, channels);
+        var q = total.narrow(0, 2 * channels, channels);
+        var meanShifted = s.div(n);
+        // Σ w (x − k − m)² = Q − 2 m S + m² N, over the same denominator as the mean.
+        var variance = q.sub(meanShifted.mul(s).mul(2)).add(meanShifted.square().mul(total.narrow(0, 0, channels))).div(n).clamp_min(0);
+        var mean = meanShifted.add(shift.view(channels));
+        using (torch.no_grad())
+        {
+            _movingMean!.Value.mul_(Momentum).add_(mean.detach().to(_movingMean.Value.dtype), 1.0 - Momentum);
+            _movingVariance!.Value.mul_(Momentum).add_(variance.detach().to(_movingVariance.Value.dtype), 1.0 - Momentum);
+        }
+        var inv = variance.add(Epsilon).rsqrt();
+        if (_gamma != null) inv = inv.mul(_gamma.Value.to(statType));
+        var offset = mean.neg().mul(inv);
+        if (_beta != null) offset = offset.add(_beta.Value.to(statType));
+        return torch.addcmul(offset.view(bshape), x, inv.view(bshape), 1).to(inputs.dtype);
     }
 
     private static (Tensor mean, Tensor variance) Moments(Tensor x, Tensor? mask, long[] reduce)
@@ -271,6 +339,7 @@ public sealed class BatchNormalization : Layer
         c["gamma_regularizer"] = ConvUtils.RegularizerConfig(GammaRegularizer);
         c["beta_constraint"] = ConvUtils.ConstraintConfig(BetaConstraint);
         c["gamma_constraint"] = ConvUtils.ConstraintConfig(GammaConstraint);
+        c["synchronized"] = Synchronized;
         return c;
     }
 }

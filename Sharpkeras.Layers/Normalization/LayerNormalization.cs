@@ -7,6 +7,8 @@ namespace Sharpkeras.Layers;
 /// Layer normalization (Keras's <c>LayerNormalization</c>): each sample is normalized over <c>axis</c>
 /// (default the last): <c>gamma · (x − mean) / sqrt(var + epsilon) + beta</c>, with the biased variance and
 /// gamma/beta of shape <c>input_shape[axis]</c>. Same in training and inference.
+/// With Keras's deprecated <c>rmsScaling</c> the output is <c>gamma · x / sqrt(var + epsilon)</c> — scaled by the variance (not
+/// the root mean square, as Keras's warning says; use <see cref="RMSNormalization"/> for that), with gamma always and no beta.
 /// </summary>
 public sealed class LayerNormalization : Layer
 {
@@ -29,12 +31,13 @@ public sealed class LayerNormalization : Layer
     /// <param name="gammaConstraint">Constraint for gamma.</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
+    /// <param name="rmsScaling">Keras's deprecated <c>rms_scaling</c>: x / sqrt(var + epsilon) · gamma, no centering and no beta.</param>
     public LayerNormalization(int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true,
         object? betaInitializer = null, object? gammaInitializer = null, object? betaRegularizer = null,
         object? gammaRegularizer = null, object? betaConstraint = null, object? gammaConstraint = null,
-        int?[]? inputShape = null, string? name = null)
+        int?[]? inputShape = null, string? name = null, bool rmsScaling = false)
         : this([axis], epsilon, center, scale, betaInitializer, gammaInitializer, betaRegularizer, gammaRegularizer,
-            betaConstraint, gammaConstraint, inputShape, name)
+            betaConstraint, gammaConstraint, inputShape, name, rmsScaling)
     {
         AxisIsList = false;
     }
@@ -52,10 +55,11 @@ public sealed class LayerNormalization : Layer
     /// <param name="gammaConstraint">Constraint for gamma.</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
+    /// <param name="rmsScaling">Keras's deprecated <c>rms_scaling</c>: x / sqrt(var + epsilon) · gamma, no centering and no beta.</param>
     public LayerNormalization(int[] axis, double epsilon = 1e-3, bool center = true, bool scale = true,
         object? betaInitializer = null, object? gammaInitializer = null, object? betaRegularizer = null,
         object? gammaRegularizer = null, object? betaConstraint = null, object? gammaConstraint = null,
-        int?[]? inputShape = null, string? name = null)
+        int?[]? inputShape = null, string? name = null, bool rmsScaling = false)
         : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(axis);
@@ -69,6 +73,7 @@ public sealed class LayerNormalization : Layer
         Epsilon = epsilon;
         Center = center;
         Scale = scale;
+        RmsScaling = rmsScaling;
         BetaInitializer = Initializers.Initializer.Get(betaInitializer ?? "zeros");
         GammaInitializer = Initializers.Initializer.Get(gammaInitializer ?? "ones");
         BetaRegularizer = Regularizers.Regularizer.Get(betaRegularizer);
@@ -92,6 +97,9 @@ public sealed class LayerNormalization : Layer
     /// <summary>Whether gamma multiplies.</summary>
     public bool Scale { get; }
 
+    /// <summary>Keras's deprecated <c>rms_scaling</c>: divide by sqrt(var + epsilon) without centering; gamma always, no beta.</summary>
+    public bool RmsScaling { get; }
+
     /// <summary>Initializer for beta.</summary>
     public Initializers.Initializer BetaInitializer { get; }
 
@@ -110,7 +118,7 @@ public sealed class LayerNormalization : Layer
     /// <summary>Constraint for gamma.</summary>
     public Constraints.Constraint? GammaConstraint { get; }
 
-    /// <summary>gamma (after build; null when <see cref="Scale"/> is false).</summary>
+    /// <summary>gamma (after build; null when neither <see cref="Scale"/> nor <see cref="RmsScaling"/>).</summary>
     public KerasVariable? Gamma => _gamma;
 
     /// <summary>beta (after build; null when <see cref="Center"/> is false).</summary>
@@ -141,13 +149,13 @@ public sealed class LayerNormalization : Layer
         for (int i = 0; i < axes.Length; i++)
             dims[i] = inputShape[axes[i]] is int d ? d
                 : throw new ArgumentException($"Layer '{Name}' (LayerNormalization): the dimension of axis {Axis[i]} must be known; got input shape {ShapeUtils.Format(inputShape)}.", "inputs");
-        if (Scale) _gamma = AddWeight("gamma", dims, GammaInitializer, GammaRegularizer, constraint: GammaConstraint);
-        if (Center) _beta = AddWeight("beta", dims, BetaInitializer, BetaRegularizer, constraint: BetaConstraint);
+        if (Scale || RmsScaling) _gamma = AddWeight("gamma", dims, GammaInitializer, GammaRegularizer, constraint: GammaConstraint);
+        if (Center && !RmsScaling) _beta = AddWeight("beta", dims, BetaInitializer, BetaRegularizer, constraint: BetaConstraint);
         _axes = axes;
         int rank = inputShape.Length;
         // Trailing axes in order: torch's fused layer_norm computes exactly Keras's formula.
         bool trailing = axes.Select((a, i) => a == rank - axes.Length + i).All(b => b);
-        _fusedShape = trailing ? dims : null;
+        _fusedShape = trailing && !RmsScaling ? dims : null;
         // Keras reshapes gamma/beta to the input's rank with the normalized dims in place.
         _broadcast = Enumerable.Repeat(1L, rank).ToArray();
         foreach (var a in axes) _broadcast[a] = inputShape[a]!.Value;
@@ -160,6 +168,11 @@ public sealed class LayerNormalization : Layer
             return nn.functional.layer_norm(inputs, _fusedShape, _gamma?.Value, _beta?.Value, Epsilon);
         var (variance, mean) = torch.var_mean(inputs, _axes, unbiased: false, keepdim: true);
         var inv = variance.add(Epsilon).rsqrt();
+        if (RmsScaling)
+        {
+            var outputs = inputs.mul(inv);
+            return _gamma != null ? outputs.mul(_gamma.Value.reshape(_broadcast!)) : outputs;
+        }
         if (_gamma != null) inv = inv.mul(_gamma.Value.reshape(_broadcast!));
         var shift = mean.neg().mul(inv);
         if (_beta != null) shift = shift.add(_beta.Value.reshape(_broadcast!));
@@ -193,6 +206,7 @@ public sealed class LayerNormalization : Layer
         c["epsilon"] = Epsilon;
         c["center"] = Center;
         c["scale"] = Scale;
+        c["rms_scaling"] = RmsScaling;
         c["beta_initializer"] = ConvUtils.InitializerConfig(BetaInitializer);
         c["gamma_initializer"] = ConvUtils.InitializerConfig(GammaInitializer);
         c["beta_regularizer"] = ConvUtils.RegularizerConfig(BetaRegularizer);

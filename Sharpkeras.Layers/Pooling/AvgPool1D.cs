@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>AvgPool1D</c> of <see cref="AveragePooling1D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>AvgPool1D</c> of <see cref="AveragePooling1D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new AvgPool1D(…)</c> compile.</summary>
 public sealed class AvgPool1D : AveragePooling1D
 {
     /// <summary>Creates the layer; see <see cref="AveragePooling1D"/>.</summary>
@@ -14,7 +12,7 @@ public sealed class AvgPool1D : AveragePooling1D
     /// <param name="name">Layer name (default "average_pooling1d", "average_pooling1d_1", … like Keras).</param>
     public AvgPool1D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
         int?[]? inputShape = null, string? name = null)
-        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("average_pooling1d"))
+        : base(poolSize, strides, padding, dataFormat, inputShape, name)
     {
     }
 }

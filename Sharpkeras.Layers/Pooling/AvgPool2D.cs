@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>AvgPool2D</c> of <see cref="AveragePooling2D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>AvgPool2D</c> of <see cref="AveragePooling2D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new AvgPool2D(…)</c> compile.</summary>
 public sealed class AvgPool2D : AveragePooling2D
 {
     /// <summary>Creates the layer; see <see cref="AveragePooling2D"/>.</summary>
@@ -14,7 +12,7 @@ public sealed class AvgPool2D : AveragePooling2D
     /// <param name="name">Layer name (default "average_pooling2d", "average_pooling2d_1", … like Keras).</param>
     public AvgPool2D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
         int?[]? inputShape = null, string? name = null)
-        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("average_pooling2d"))
+        : base(poolSize, strides, padding, dataFormat, inputShape, name)
     {
     }
 }

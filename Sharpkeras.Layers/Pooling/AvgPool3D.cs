@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>AvgPool3D</c> of <see cref="AveragePooling3D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>AvgPool3D</c> of <see cref="AveragePooling3D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new AvgPool3D(…)</c> compile.</summary>
 public sealed class AvgPool3D : AveragePooling3D
 {
     /// <summary>Creates the layer; see <see cref="AveragePooling3D"/>.</summary>
@@ -14,7 +12,7 @@ public sealed class AvgPool3D : AveragePooling3D
     /// <param name="name">Layer name (default "average_pooling3d", "average_pooling3d_1", … like Keras).</param>
     public AvgPool3D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
         int?[]? inputShape = null, string? name = null)
-        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("average_pooling3d"))
+        : base(poolSize, strides, padding, dataFormat, inputShape, name)
     {
     }
 }

@@ -13,6 +13,12 @@ public abstract class BaseGlobalPooling : Layer
     private readonly long[] _axes;
 
     /// <summary>Creates the layer; see the concrete classes for the arguments.</summary>
+    /// <param name="rank">The number of spatial dimensions pooled: 1, 2 or 3.</param>
+    /// <param name="max">True for the maximum, false for the average.</param>
+    /// <param name="dataFormat">"channels_last" or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>
+    /// <param name="keepDims">Whether to keep the pooled dimensions with length 1 (Keras's <c>keepdims</c>).</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     protected BaseGlobalPooling(int rank, bool max, string? dataFormat, bool keepDims, int?[]? inputShape, string? name)
         : base(name, inputShape: inputShape)
     {

@@ -23,6 +23,14 @@ public abstract class BasePooling : Layer
     private readonly int[] _ones;
 
     /// <summary>Creates the layer; see the concrete classes for the arguments.</summary>
+    /// <param name="rank">The number of spatial dimensions: 1, 2 or 3.</param>
+    /// <param name="max">True for max pooling, false for average pooling.</param>
+    /// <param name="poolSize">The window size: an int for every dimension, or one per dimension.</param>
+    /// <param name="strides">The strides (default: <paramref name="poolSize"/>).</param>
+    /// <param name="padding">"valid" or "same" (case-insensitive).</param>
+    /// <param name="dataFormat">"channels_last" or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>).</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     protected BasePooling(int rank, bool max, IntTuple poolSize, IntTuple? strides, string padding, string? dataFormat,
         int?[]? inputShape, string? name)
         : base(name, inputShape: inputShape)

@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>GlobalAvgPool2D</c> of <see cref="GlobalAveragePooling2D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>GlobalAvgPool2D</c> of <see cref="GlobalAveragePooling2D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new GlobalAvgPool2D(…)</c> compile.</summary>
 public sealed class GlobalAvgPool2D : GlobalAveragePooling2D
 {
     /// <summary>Creates the layer; see <see cref="GlobalAveragePooling2D"/>.</summary>
@@ -11,7 +9,7 @@ public sealed class GlobalAvgPool2D : GlobalAveragePooling2D
     /// <param name="inputShape">Input shape without the batch dimension.</param>
     /// <param name="name">Layer name (default "global_average_pooling2d", "global_average_pooling2d_1", … like Keras).</param>
     public GlobalAvgPool2D(string? dataFormat = null, bool keepDims = false, int?[]? inputShape = null, string? name = null)
-        : base(dataFormat, keepDims, inputShape, name ?? NameScope.Unique("global_average_pooling2d"))
+        : base(dataFormat, keepDims, inputShape, name)
     {
     }
 }

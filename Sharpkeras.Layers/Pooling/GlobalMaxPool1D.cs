@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>GlobalMaxPool1D</c> of <see cref="GlobalMaxPooling1D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>GlobalMaxPool1D</c> of <see cref="GlobalMaxPooling1D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new GlobalMaxPool1D(…)</c> compile.</summary>
 public sealed class GlobalMaxPool1D : GlobalMaxPooling1D
 {
     /// <summary>Creates the layer; see <see cref="GlobalMaxPooling1D"/>.</summary>
@@ -11,7 +9,7 @@ public sealed class GlobalMaxPool1D : GlobalMaxPooling1D
     /// <param name="inputShape">Input shape without the batch dimension.</param>
     /// <param name="name">Layer name (default "global_max_pooling1d", "global_max_pooling1d_1", … like Keras).</param>
     public GlobalMaxPool1D(string? dataFormat = null, bool keepDims = false, int?[]? inputShape = null, string? name = null)
-        : base(dataFormat, keepDims, inputShape, name ?? NameScope.Unique("global_max_pooling1d"))
+        : base(dataFormat, keepDims, inputShape, name)
     {
     }
 }

@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>MaxPool1D</c> of <see cref="MaxPooling1D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>MaxPool1D</c> of <see cref="MaxPooling1D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new MaxPool1D(…)</c> compile.</summary>
 public sealed class MaxPool1D : MaxPooling1D
 {
     /// <summary>Creates the layer; see <see cref="MaxPooling1D"/>.</summary>
@@ -14,7 +12,7 @@ public sealed class MaxPool1D : MaxPooling1D
     /// <param name="name">Layer name (default "max_pooling1d", "max_pooling1d_1", … like Keras).</param>
     public MaxPool1D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
         int?[]? inputShape = null, string? name = null)
-        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("max_pooling1d"))
+        : base(poolSize, strides, padding, dataFormat, inputShape, name)
     {
     }
 }

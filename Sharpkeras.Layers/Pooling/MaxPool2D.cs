@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>MaxPool2D</c> of <see cref="MaxPooling2D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>MaxPool2D</c> of <see cref="MaxPooling2D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new MaxPool2D(…)</c> compile.</summary>
 public sealed class MaxPool2D : MaxPooling2D
 {
     /// <summary>Creates the layer; see <see cref="MaxPooling2D"/>.</summary>
@@ -14,7 +12,7 @@ public sealed class MaxPool2D : MaxPooling2D
     /// <param name="name">Layer name (default "max_pooling2d", "max_pooling2d_1", … like Keras).</param>
     public MaxPool2D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
         int?[]? inputShape = null, string? name = null)
-        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("max_pooling2d"))
+        : base(poolSize, strides, padding, dataFormat, inputShape, name)
     {
     }
 }

@@ -1,8 +1,6 @@
-using Sharpkeras.Engine;
-
 namespace Sharpkeras.Layers;
 
-/// <summary>Keras's alias <c>MaxPool3D</c> of <see cref="MaxPooling3D"/> (same arguments, same behaviour, same automatic names).</summary>
+/// <summary>Keras's alias <c>MaxPool3D</c> of <see cref="MaxPooling3D"/>: the same layer (see <see cref="Sharpkeras.Registry.LayerAliases"/>); this class only lets <c>new MaxPool3D(…)</c> compile.</summary>
 public sealed class MaxPool3D : MaxPooling3D
 {
     /// <summary>Creates the layer; see <see cref="MaxPooling3D"/>.</summary>
@@ -14,7 +12,7 @@ public sealed class MaxPool3D : MaxPooling3D
     /// <param name="name">Layer name (default "max_pooling3d", "max_pooling3d_1", … like Keras).</param>
     public MaxPool3D(IntTuple? poolSize = null, IntTuple? strides = null, string padding = "valid", string? dataFormat = null,
         int?[]? inputShape = null, string? name = null)
-        : base(poolSize, strides, padding, dataFormat, inputShape, name ?? NameScope.Unique("max_pooling3d"))
+        : base(poolSize, strides, padding, dataFormat, inputShape, name)
     {
     }
 }

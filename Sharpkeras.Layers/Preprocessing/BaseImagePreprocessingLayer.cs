@@ -57,6 +57,7 @@ public abstract class BaseImagePreprocessingLayer : Layer
     }
 
     /// <summary>Checks the rank of the input shape.</summary>
+    /// <param name="inputShape">The input shape: (batch, height, width, channels) or one image (height, width, channels), in the layer's data format.</param>
     public override void Build(int?[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
@@ -64,6 +65,8 @@ public abstract class BaseImagePreprocessingLayer : Layer
     }
 
     /// <summary>Checks that every input is an image (rank 3) or a batch of images (rank 4); sizes may vary between calls.</summary>
+    /// <param name="inputs">The real inputs (one tensor).</param>
+    /// <exception cref="System.ArgumentException">Not exactly one input, an input that is neither rank 3 nor rank 4, or an empty one.</exception>
     protected override void ValidateInputs(Tensor[] inputs)
     {
         if (inputs.Length != 1)
@@ -77,6 +80,8 @@ public abstract class BaseImagePreprocessingLayer : Layer
     }
 
     /// <summary>Adds a batch axis to a single image, runs <see cref="TransformImages"/>, and removes it again.</summary>
+    /// <param name="inputs">A batch of images (rank 4) or one image (rank 3).</param>
+    /// <param name="training">Random augmentation layers transform only when true, as in Keras; deterministic ones (resizing, cropping) transform in both modes.</param>
     public sealed override Tensor Call(Tensor inputs, bool training)
     {
         bool unbatched = inputs.dim() == 3;
@@ -103,6 +108,7 @@ public abstract class BaseImagePreprocessingLayer : Layer
         torch.rand([count], dtype: ScalarType.Float64, generator: RandomGenerator) * (hi - lo) + lo;
 
     /// <summary>The output shape (default: the input shape).</summary>
+    /// <param name="inputShape">The input shape (rank 3 or 4).</param>
     public override int?[] ComputeOutputShape(int?[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);

@@ -25,18 +25,25 @@ public readonly struct FactorRange : IEquatable<FactorRange>
     public bool IsPair { get; }
 
     /// <summary>A single number.</summary>
+    /// <param name="value">The number <c>f</c>, kept as given (the layer decides what range it means).</param>
     public static FactorRange Of(double value) => new(value, value, false);
 
     /// <summary>A pair (lower, upper).</summary>
+    /// <param name="lower">The lower end of the range.</param>
+    /// <param name="upper">The upper end of the range.</param>
     public static FactorRange Of(double lower, double upper) => new(lower, upper, true);
 
     /// <summary>A single number.</summary>
+    /// <param name="value">The number <c>f</c>.</param>
     public static implicit operator FactorRange(double value) => Of(value);
 
     /// <summary>A pair (lower, upper).</summary>
+    /// <param name="pair">(lower, upper).</param>
     public static implicit operator FactorRange((double lower, double upper) pair) => Of(pair.lower, pair.upper);
 
     /// <summary>A one- or two-element array.</summary>
+    /// <param name="values">One number, or two numbers (lower, upper).</param>
+    /// <exception cref="System.ArgumentException">The array does not hold one or two numbers.</exception>
     public static implicit operator FactorRange(double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -61,9 +68,14 @@ public readonly struct FactorRange : IEquatable<FactorRange>
     public override int GetHashCode() => HashCode.Combine(Lower, Upper, IsPair);
 
     /// <summary>Equality.</summary>
+    /// <param name="a">The first factor.</param>
+    /// <param name="b">The second factor.</param>
+    /// <returns>True when both have the same numbers and the same form (one number or a pair).</returns>
     public static bool operator ==(FactorRange a, FactorRange b) => a.Equals(b);
 
     /// <summary>Inequality.</summary>
+    /// <param name="a">The first factor.</param>
+    /// <param name="b">The second factor.</param>
     public static bool operator !=(FactorRange a, FactorRange b) => !a.Equals(b);
 
     /// <inheritdoc />

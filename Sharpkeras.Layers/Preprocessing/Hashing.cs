@@ -6,37 +6,45 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Layers;
 
 /// <summary>
-/// Hashes integer (or string) features into <c>numBins</c> bins (Keras's <c>Hashing</c>, <c>output_mode="int"</c>, no salt):
-/// a value's bin is FarmHash64 <c>Fingerprint64</c> of its decimal text (UTF-8) modulo the number of bins — the same function
-/// as TensorFlow's <c>strings.to_hash_bucket_fast</c>, which Keras uses. With <c>maskValue</c>, bin 0 is reserved for that value
-/// and the others go to <c>1 + hash mod (numBins − 1)</c>.
+/// Hashes integer (or string) features into <c>numBins</c> bins (Keras's <c>Hashing</c>): a value's bin is FarmHash64
+/// <c>Fingerprint64</c> of its decimal text (UTF-8) modulo the number of bins — TensorFlow's <c>strings.to_hash_bucket_fast</c>,
+/// which Keras uses — or, with a <c>salt</c>, SipHash-2-4 keyed by the salt (TensorFlow's <c>strings.to_hash_bucket_strong</c>).
+/// With <c>maskValue</c>, bin 0 is reserved for that value and the others go to <c>1 + hash mod (numBins − 1)</c>.
+/// Output modes: "int" (the bins, int64), "one_hot", "multi_hot" and "count" (float32 encodings of the bins, as
+/// <see cref="CategoryEncoding"/> makes them).
 /// </summary>
 /// <remarks>
 /// Hashing runs on the host (the values are read back, hashed, and the result moved to the input's device): use the layer in
-/// the input pipeline, not in a hot training step. The salted SipHash variant (<c>salt</c>) is not implemented.
-/// Floating-point inputs are truncated to int64 first, as Keras does.
+/// the input pipeline, not in a hot training step. Floating-point inputs are compared with the mask value as they are, then
+/// truncated to int64 before hashing, as Keras does. Keras's single-integer salt <c>s</c> is written <c>[s, s]</c> here.
 /// </remarks>
 public sealed class Hashing : Layer
 {
+    private static readonly string[] Modes = ["int", "one_hot", "multi_hot", "count"];
+
     /// <summary>Creates the layer.</summary>
     /// <param name="numBins">Number of bins, the mask bin included (&gt; 0).</param>
     /// <param name="maskValue">The value mapped to bin 0, or null (default) for none.</param>
-    /// <param name="salt">Keras's SipHash key; only null (FarmHash) is implemented.</param>
-    /// <param name="outputMode">"int" (the only mode implemented).</param>
+    /// <param name="salt">The SipHash key as two integers (Keras's <c>salt</c>; a single integer s is <c>[s, s]</c>), or null for FarmHash64.</param>
+    /// <param name="outputMode">"int" (default), "one_hot", "multi_hot" or "count".</param>
+    /// <param name="sparse">Keras's <c>sparse</c>; only false (dense outputs) is supported.</param>
     /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
     /// <param name="name">Layer name.</param>
-    public Hashing(int numBins, long? maskValue = null, long[]? salt = null, string outputMode = "int", int?[]? inputShape = null, string? name = null)
+    public Hashing(int numBins, long? maskValue = null, long[]? salt = null, string outputMode = "int", bool sparse = false, int?[]? inputShape = null, string? name = null)
         : base(name, inputShape: inputShape)
     {
         if (numBins <= 0) throw new ArgumentOutOfRangeException(nameof(numBins), numBins, $"Hashing: numBins must be > 0; got {numBins}.");
-        if (salt is not null)
-            throw new ArgumentException("Hashing: salt (SipHash64) is not implemented; only the unsalted FarmHash64 is. Pass salt: null.", nameof(salt));
-        if (outputMode != "int")
-            throw new ArgumentException(outputMode is "one_hot" or "multi_hot" or "count"
-                ? $"Hashing: outputMode \"{outputMode}\" is not implemented; only \"int\" is."
-                : $"Hashing: outputMode must be \"int\"; got \"{outputMode}\".", nameof(outputMode));
+        if (salt is not null && salt.Length != 2)
+            throw new ArgumentException($"Hashing: salt must hold exactly 2 integers (write a single integer s as [s, s]); got {salt.Length}.", nameof(salt));
+        if (!Modes.Contains(outputMode))
+            throw new ArgumentException($"Hashing: outputMode must be one of \"int\", \"one_hot\", \"multi_hot\", \"count\"; got \"{outputMode}\".", nameof(outputMode));
+        if (sparse)
+            throw new ArgumentException(outputMode == "int"
+                ? "Hashing: sparse=true may only be used with outputMode \"one_hot\", \"multi_hot\" or \"count\"."
+                : "Hashing: sparse=true is not supported (TorchSharp layers produce dense tensors); pass sparse: false.", nameof(sparse));
         NumBins = numBins;
         MaskValue = maskValue;
+        Salt = salt?.ToArray();
         OutputMode = outputMode;
         AcceptsIntegerInput = true;
     }
@@ -47,7 +55,10 @@ public sealed class Hashing : Layer
     /// <summary>The masked value, or null.</summary>
     public long? MaskValue { get; }
 
-    /// <summary>The output mode ("int").</summary>
+    /// <summary>The SipHash key (two integers), or null for FarmHash64.</summary>
+    public long[]? Salt { get; }
+
+    /// <summary>The output mode.</summary>
     public string OutputMode { get; }
 
     /// <inheritdoc />
@@ -57,47 +68,90 @@ public sealed class Hashing : Layer
         if (inputs.dtype == ScalarType.Bool || inputs.is_complex())
             throw new ArgumentException($"Hashing '{Name}': expects an integer or floating tensor; got {inputs.dtype}.", nameof(inputs));
         long[] values;
-        using (NewDisposeScope()) values = inputs.to(ScalarType.Int64).cpu().flatten().data<long>().ToArray();
+        bool[]? masked = null;
+        using (NewDisposeScope())
+        {
+            values = inputs.to(ScalarType.Int64).cpu().flatten().data<long>().ToArray();
+            if (MaskValue is long m && NumBins > 1)
+                masked = (inputs.dtype.IsFloat() ? inputs.to(ScalarType.Float64).eq((double)m) : inputs.to(ScalarType.Int64).eq(m)).cpu().flatten().data<bool>().ToArray();
+        }
         var bins = new long[values.Length];
         for (int i = 0; i < values.Length; i++)
-            bins[i] = MaskValue is long m && NumBins > 1 && values[i] == m ? 0 : Bin(values[i].ToString(CultureInfo.InvariantCulture));
-        return torch.tensor(bins, inputs.shape, dtype: ScalarType.Int64).to(inputs.device);
+            bins[i] = masked is not null && masked[i] ? 0 : Bin(values[i].ToString(CultureInfo.InvariantCulture));
+        return Encode(torch.tensor(bins, inputs.shape, dtype: ScalarType.Int64).to(inputs.device));
     }
 
-    /// <summary>Hashes strings (Keras's <c>Hashing</c> on string inputs); with a mask value, the string equal to its decimal text goes to bin 0.</summary>
+    /// <summary>
+    /// Hashes strings (Keras's <c>Hashing</c> on string inputs); with a mask value, the string equal to its decimal text goes to bin 0.
+    /// Returns the bins (shape (count), int64) in "int" mode, else their encoding with one sample per string.
+    /// </summary>
     /// <param name="values">The strings.</param>
-    /// <returns>An int64 tensor of shape (count) on the CPU.</returns>
     public Tensor HashStrings(IEnumerable<string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        string? mask = MaskValue?.ToString(CultureInfo.InvariantCulture);
-        var bins = values.Select(s => s is null
-            ? throw new ArgumentException($"Hashing '{Name}': HashStrings got a null string.", nameof(values))
-            : mask != null && NumBins > 1 && s == mask ? 0L : Bin(s)).ToArray();
-        return torch.tensor(bins, dtype: ScalarType.Int64);
+        var bins = values.Select(HashOne).ToArray();
+        return Encode(torch.tensor(bins, dtype: ScalarType.Int64));
     }
+
+    /// <summary>
+    /// Hashes rows of strings (all rows of one length): the bins, shape (rows, length), in "int" mode; else one encoded sample per row
+    /// (e.g. "multi_hot": which bins the row's strings fall in).
+    /// </summary>
+    /// <param name="rows">The rows of strings.</param>
+    public Tensor HashStrings(IEnumerable<IReadOnlyList<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.Select(r => r ?? throw new ArgumentException($"Hashing '{Name}': HashStrings got a null row.", nameof(rows))).ToList();
+        int width = list.Count == 0 ? 0 : list[0].Count;
+        if (list.Any(r => r.Count != width))
+            throw new ArgumentException($"Hashing '{Name}': every row must have the same length ({width}); got lengths {string.Join(", ", list.Select(r => r.Count).Distinct())}.", nameof(rows));
+        var bins = list.SelectMany(r => r).Select(HashOne).ToArray();
+        return Encode(torch.tensor(bins, new long[] { list.Count, width }, dtype: ScalarType.Int64));
+    }
+
+    private long HashOne(string s)
+    {
+        if (s is null) throw new ArgumentException($"Hashing '{Name}': HashStrings got a null string.", "values");
+        return MaskValue is long m && NumBins > 1 && s == m.ToString(CultureInfo.InvariantCulture) ? 0L : Bin(s);
+    }
+
+    private Tensor Encode(Tensor bins) => OutputMode == "int" ? bins : CategoryEncoding.EncodeIds(bins, NumBins, OutputMode, null);
 
     private long Bin(string s)
     {
         bool masked = MaskValue is not null && NumBins > 1;
         ulong bins = (ulong)(masked ? NumBins - 1 : NumBins);
-        long b = (long)(Fingerprint64(Encoding.UTF8.GetBytes(s)) % bins);
+        long b = (long)(HashToBucket(s, bins, Salt));
         return masked ? b + 1 : b;
     }
 
-    /// <inheritdoc />
-    protected override ScalarType OutputDType(ScalarType inputType) => ScalarType.Int64;
+    /// <summary>
+    /// TensorFlow's <c>to_hash_bucket_fast</c> (FarmHash64 of the UTF-8 bytes, no <paramref name="salt"/>) or
+    /// <c>to_hash_bucket_strong</c> (SipHash-2-4 keyed by the two salt integers) modulo <paramref name="buckets"/>.
+    /// </summary>
+    internal static ulong HashToBucket(string s, ulong buckets, long[]? salt)
+    {
+        var bytes = Encoding.UTF8.GetBytes(s);
+        ulong h = salt is null ? Fingerprint64(bytes) : SipHash.Hash24((ulong)salt[0], (ulong)salt[1], bytes);
+        return h % buckets;
+    }
 
     /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => inputShape;
+    protected override ScalarType OutputDType(ScalarType inputType) => OutputMode == "int" ? ScalarType.Int64 : ScalarType.Float32;
+
+    /// <inheritdoc />
+    public override int?[] ComputeOutputShape(int?[] inputShape) =>
+        OutputMode == "int" ? inputShape : CategoryEncoding.EncodedShape(inputShape, NumBins, OutputMode);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
         c["num_bins"] = NumBins;
+        c["salt"] = Salt?.ToArray();
         c["mask_value"] = MaskValue;
         c["output_mode"] = OutputMode;
+        c["sparse"] = false;
         return c;
     }
 

@@ -216,11 +216,15 @@ public sealed class TextVectorization : Layer
     }
 
     /// <summary>Not usable on tensors: texts are strings. Use <see cref="Vectorize"/>.</summary>
+    /// <param name="inputs">Any tensor; always rejected.</param>
+    /// <param name="training">Unused.</param>
+    /// <exception cref="System.InvalidOperationException">Always: strings are not tensors in TorchSharp.</exception>
     public override Tensor Call(Tensor inputs, bool training)
         => throw new InvalidOperationException(
             $"TextVectorization '{Name}' works on strings, which are not tensors in TorchSharp: call Vectorize(texts) to get int64 token indices, then feed them to the model.");
 
     /// <summary>(batch, outputSequenceLength).</summary>
+    /// <param name="inputShape">The shape of the batch of texts, (batch) or (batch, 1).</param>
     public override int?[] ComputeOutputShape(int?[] inputShape) => [inputShape.Length > 0 ? inputShape[0] : null, OutputSequenceLength];
 
     /// <summary>The configuration, vocabulary included (without the special tokens).</summary>

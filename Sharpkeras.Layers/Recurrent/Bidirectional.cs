@@ -102,6 +102,7 @@ public sealed class Bidirectional : Layer
     }
 
     /// <summary>Builds from the sequence shape and the initial states' shapes ([x, forward states…, backward states…]).</summary>
+    /// <param name="inputShapes">The sequence's shape (batch, timesteps, features) followed by the initial states' shapes, forward then backward.</param>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -155,6 +156,10 @@ public sealed class Bidirectional : Layer
     public override Tensor Call(Tensor[] inputs, bool training) => CallMulti(inputs, training, null)[0];
 
     /// <summary>Runs both directions on [x] or [x, states…] with the sequence's mask and merges their outputs.</summary>
+    /// <param name="inputs">[x] or [x, forward states…, backward states…].</param>
+    /// <param name="training">True during training (enables the wrapped layers' dropout).</param>
+    /// <param name="masks">The masks of the inputs; masks[0] is the sequence's (batch, timesteps) mask, or null.</param>
+    /// <returns>[merged output] or, with <c>returnState</c>, [merged output, forward states…, backward states…].</returns>
     public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -177,6 +182,8 @@ public sealed class Bidirectional : Layer
     }
 
     /// <summary>The output mask (Keras's <c>Bidirectional.compute_mask</c>): the input's timestep mask on the sequence output(s) with <c>returnSequences</c>, none otherwise.</summary>
+    /// <param name="inputs">The sequence.</param>
+    /// <param name="mask">The sequence's (batch, timesteps) mask, or null.</param>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace Sharpkeras.Layers;
 
 /// <summary>
-/// The base of <see cref="SimpleRNN"/>, <see cref="LSTM"/> and <see cref="GRU"/>: an <see cref="RNN"/> over its
+/// The base of <see cref="SimpleRNN"/>, <see cref="LSTM"/>, <see cref="GRU"/> and the <see cref="ConvLSTM"/> layers: an <see cref="RNN"/> over its
 /// built-in <see cref="DropoutRNNCell"/>, exposing the cell's arguments and weights as the layer's own and
 /// writing them flat into the layer's config, as Keras does.
 /// </summary>
@@ -17,7 +17,7 @@ public abstract class DropoutRNN : RNN
 
     private DropoutRNNCell BuiltInCell => (DropoutRNNCell)Cell;
 
-    /// <summary>Dimensionality of the output space (and of each state).</summary>
+    /// <summary>Dimensionality of the output space and of each state (a ConvLSTM's filters).</summary>
     public int Units => BuiltInCell.Units;
 
     /// <summary>Activation alias (null = linear).</summary>
@@ -62,10 +62,10 @@ public abstract class DropoutRNN : RNN
     /// <summary>Constraint of <c>bias</c>.</summary>
     public Constraints.Constraint? BiasConstraint => BuiltInCell.BiasSpec.Constraint;
 
-    /// <summary>The input kernel (inputDim, gates·units) (after build).</summary>
+    /// <summary>The input kernel (inputDim, gates·units), a ConvLSTM's (*kernelSize, channels, 4·filters) (after build).</summary>
     public KerasVariable Kernel => BuiltInCell.Kernel;
 
-    /// <summary>The recurrent kernel (units, gates·units) (after build).</summary>
+    /// <summary>The recurrent kernel (units, gates·units), a ConvLSTM's (*kernelSize, filters, 4·filters) (after build).</summary>
     public KerasVariable RecurrentKernel => BuiltInCell.RecurrentKernel;
 
     /// <summary>The bias, or null without bias.</summary>

@@ -4,17 +4,19 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Layers;
 
 /// <summary>
-/// What the built-in cells (<see cref="SimpleRNNCell"/>, <see cref="LSTMCell"/>, <see cref="GRUCell"/>) share,
-/// after Keras's <c>DropoutRNNCell</c>: <c>units</c>, an activation, a kernel, a recurrent kernel and a bias
-/// (each with its <see cref="WeightSpec"/>), and input/recurrent dropout with one mask per sequence.
+/// What the built-in cells (<see cref="SimpleRNNCell"/>, <see cref="LSTMCell"/>, <see cref="GRUCell"/>,
+/// <see cref="ConvLSTMCell"/>) share, after Keras's <c>DropoutRNNCell</c>: <c>units</c>, an activation, a kernel, a
+/// recurrent kernel and a bias (each with its <see cref="WeightSpec"/>), and input/recurrent dropout with one mask
+/// per sequence.
 /// </summary>
 /// <remarks>
-/// Dropout (training only) multiplies the step input by a mask drawn once per sequence (and the previous
-/// state by another, for <c>recurrentDropout</c>); with <c>recurrentDropout</c> &gt; 0 each gate block gets its
-/// own masks (Keras's "implementation 1"). <see cref="RNN"/> resets the masks before every sequence.
-/// The weights are in Keras's layout: <c>kernel</c> (inputDim, gates·units), <c>recurrent_kernel</c>
-/// (units, gates·units), <c>bias</c>. <see cref="RNN"/> feeds these cells to libtorch's fused kernels when
-/// their configuration allows (see <see cref="RecurrentLayer"/>).
+/// Dropout (training only) multiplies the step input by a mask of its shape drawn once per sequence (and the
+/// previous state by another, for <c>recurrentDropout</c>); with <c>recurrentDropout</c> &gt; 0 each gate block gets
+/// its own masks (Keras's "implementation 1"; <see cref="ConvLSTMCell"/> always has one per gate, as in Keras).
+/// <see cref="RNN"/> resets the masks before every sequence. The dense cells' weights are in Keras's layout:
+/// <c>kernel</c> (inputDim, gates·units), <c>recurrent_kernel</c> (units, gates·units), <c>bias</c>; their input
+/// projection x·kernel is computed for all timesteps at once, and <see cref="RNN"/> feeds them to libtorch's fused
+/// kernels when their configuration allows (see <see cref="RecurrentLayer"/>).
 /// </remarks>
 public abstract class DropoutRNNCell : RNNCell
 {
@@ -24,17 +26,19 @@ public abstract class DropoutRNNCell : RNNCell
     private KerasVariable? _kernel;
     private KerasVariable? _recurrentKernel;
     private KerasVariable? _bias;
+    private int?[]? _stepShape;
     private readonly Func<Tensor, Tensor> _activation;
 
+    // units: the output and state size (a ConvLSTMCell's filters), named unitsArgument ("units", "filters") in error messages.
     private protected DropoutRNNCell(int units, string? activation, bool useBias, object? kernelInitializer, object? recurrentInitializer,
         object? biasInitializer, object? kernelRegularizer, object? recurrentRegularizer, object? biasRegularizer,
         object? kernelConstraint, object? recurrentConstraint, object? biasConstraint, double dropout, double recurrentDropout,
-        int? seed, string? name)
+        int? seed, string? name, string unitsArgument = "units")
         : base(name)
     {
         string kind = GetType().Name;
         if (units <= 0)
-            throw new ArgumentOutOfRangeException(nameof(units), units, $"{kind} '{Name}': units must be a positive integer; got {units}.");
+            throw new ArgumentOutOfRangeException(unitsArgument, units, $"{kind} '{Name}': {unitsArgument} must be a positive integer; got {units}.");
         if (!(dropout >= 0 && dropout < 1))
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{kind} '{Name}': dropout must be in [0, 1); got {dropout}.");
         if (!(recurrentDropout >= 0 && recurrentDropout < 1))
@@ -51,10 +55,9 @@ public abstract class DropoutRNNCell : RNNCell
         RecurrentDropout = recurrentDropout;
         Seed = seed;
         if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
-        _weightOwner = () => this;
     }
 
-    /// <summary>Dimensionality of the output and of each state.</summary>
+    /// <summary>Dimensionality of the output and of each state (the number of filters of a <see cref="ConvLSTMCell"/>).</summary>
     public int Units { get; }
 
     /// <summary>Activation alias (null = linear).</summary>
@@ -84,17 +87,20 @@ public abstract class DropoutRNNCell : RNNCell
     /// <inheritdoc />
     public override int[] StateSize => [Units];
 
-    /// <summary>The input kernel (inputDim, gates·units) (after build).</summary>
+    /// <summary>The input kernel (after build): (inputDim, gates·units), or a ConvLSTMCell's (*kernelSize, channels, 4·filters).</summary>
     public KerasVariable Kernel => _kernel ?? throw new InvalidOperationException($"Cell '{Name}' is not built yet.");
 
-    /// <summary>The recurrent kernel (units, gates·units) (after build).</summary>
+    /// <summary>The recurrent kernel (after build): (units, gates·units), or a ConvLSTMCell's (*kernelSize, filters, 4·filters).</summary>
     public KerasVariable RecurrentKernel => _recurrentKernel ?? throw new InvalidOperationException($"Cell '{Name}' is not built yet.");
 
     /// <summary>The bias, or null without bias.</summary>
     public KerasVariable? Bias => _bias;
 
-    /// <summary>The number of features of the step input (after build).</summary>
+    /// <summary>The number of features (a ConvLSTMCell's channels) of the step input (after build).</summary>
     public int InputDim { get; private set; }
+
+    /// <summary>The step input's shape without the batch axis, once built.</summary>
+    private protected int?[]? StepShape => _stepShape;
 
     /// <summary>How many gate blocks the kernels hold (LSTM 4, GRU 3, SimpleRNN 1).</summary>
     private protected abstract int GateCount { get; }
@@ -102,36 +108,50 @@ public abstract class DropoutRNNCell : RNNCell
     /// <summary>The activation function.</summary>
     private protected Func<Tensor, Tensor> Activation => _activation;
 
-    /// <summary>
-    /// The layer that owns the weights: the cell itself, or the <see cref="LSTM"/>/<see cref="GRU"/>/<see cref="SimpleRNN"/>
-    /// built on it, so those layers keep their weights as their own ("lstm/kernel", as before they were built on cells).
-    /// </summary>
-    internal Layer WeightOwner
-    {
-        get => _weightOwner();
-        set => _weightOwner = () => value;
-    }
-
-    // A delegate on purpose: Layer tracks every field holding a Layer as a sub-layer, and the owner is the parent.
-    private Func<Layer> _weightOwner;
-
     /// <summary>Creates the bias (default: the spec's initializer over <paramref name="shape"/>).</summary>
     private protected virtual KerasVariable BuildBias(long[] shape) => BiasSpec.Add(WeightOwner, "bias", shape);
 
+    /// <summary>An LSTM bias (four gate blocks i, f, c, o) whose forget block starts at ones (Keras's <c>unit_forget_bias</c>).</summary>
+    private protected KerasVariable BuildForgetBias(long[] shape)
+    {
+        var bias = BiasSpec.Add(WeightOwner, "bias", shape, initializer: "zeros");
+        using var scope = torch.NewDisposeScope();
+        var init = BiasSpec.Initializer;
+        bias.Assign(torch.cat([
+            init.Call([Units], DType, torch.CPU),
+            torch.ones([Units], dtype: DType),
+            init.Call([2L * Units], DType, torch.CPU),
+        ]));
+        return bias;
+    }
+
     /// <summary>The bias's shape.</summary>
     private protected virtual long[] BiasShape => [GateCount * (long)Units];
+
+    internal override int? StepRank => 2;
 
     /// <inheritdoc />
     public override void Build(int?[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        var (inputDim, kernelShape, recurrentShape, permutation) = KernelShapes(inputShape);
+        InputDim = inputDim;
+        _kernel = KernelSpec.Add(WeightOwner, "kernel", kernelShape, permutation);
+        _recurrentKernel = RecurrentSpec.Add(WeightOwner, "recurrent_kernel", recurrentShape, permutation);
+        if (UseBias) _bias = BuildBias(BiasShape);
+        _stepShape = inputShape[1..];
+    }
+
+    /// <summary>
+    /// Checks a step input shape (batch first) and gives the input's feature count and the Keras shapes of
+    /// <c>kernel</c> and <c>recurrent_kernel</c>, with the permutation to their stored layout (null: as is).
+    /// </summary>
+    private protected virtual (int inputDim, long[] kernel, long[] recurrentKernel, int[]? permutation) KernelShapes(int?[] inputShape)
+    {
         if (inputShape.Length != 2 || inputShape[1] is not int inputDim)
             throw new ArgumentException(
                 $"Cell '{Name}' ({GetType().Name}) takes step inputs of shape (batch, features) with known features; got {ShapeUtils.Format(inputShape)}.");
-        InputDim = inputDim;
-        _kernel = KernelSpec.Add(WeightOwner, "kernel", [inputDim, GateCount * (long)Units]);
-        _recurrentKernel = RecurrentSpec.Add(WeightOwner, "recurrent_kernel", [Units, GateCount * (long)Units]);
-        if (UseBias) _bias = BuildBias(BiasShape);
+        return (inputDim, [inputDim, GateCount * (long)Units], [Units, GateCount * (long)Units], null);
     }
 
     // ------------------------------------------------------------------------------------------ step
@@ -142,13 +162,15 @@ public abstract class DropoutRNNCell : RNNCell
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(states);
         if (!Built) EnsureBuilt([ShapeUtils.WithNullBatch(inputs.shape)]);
-        if (inputs.dim() != 2 || inputs.shape[1] != InputDim)
+        var step = _stepShape!;
+        if (inputs.dim() != step.Length + 1 || step.Where((d, i) => d is int n && inputs.shape[i + 1] != n).Any())
             throw new ArgumentException(
-                $"Cell '{Name}' ({GetType().Name}) expects a step input of shape (batch, {InputDim}); got {ShapeUtils.Format(inputs.shape)}.", nameof(inputs));
-        if (states.Length != StateSize.Length || states.Any(s => s.dim() != 2 || s.shape[0] != inputs.shape[0] || s.shape[1] != Units))
+                $"Cell '{Name}' ({GetType().Name}) expects a step input of shape {ShapeUtils.Format([(int)inputs.shape[0], .. step])}; got {ShapeUtils.Format(inputs.shape)}.", nameof(inputs));
+        var expected = ComputeStateShapes([(int)inputs.shape[0], .. step]);
+        if (states.Length != expected.Length || states.Where((s, i) => !Fits(s.shape, expected[i])).Any())
             throw new ArgumentException(
-                $"Cell '{Name}' ({GetType().Name}) expects {StateSize.Length} state(s) of shape ({inputs.shape[0]}, {Units}); got " +
-                $"[{string.Join(", ", states.Select(s => ShapeUtils.Format(s.shape)))}].", nameof(states));
+                $"Cell '{Name}' ({GetType().Name}) expects {expected.Length} state(s) of shape{(expected.Length > 1 ? "s" : "")} " +
+                $"[{string.Join(", ", expected.Select(ShapeUtils.Format))}]; got [{string.Join(", ", states.Select(s => ShapeUtils.Format(s.shape)))}].", nameof(states));
         return Step(ProjectInputs(inputs, InputMasks(inputs, training)), states, RecurrentMasks(states[0], training));
     }
 
@@ -160,39 +182,37 @@ public abstract class DropoutRNNCell : RNNCell
     }
 
     /// <summary>How many masks each dropout draws: one per gate block with recurrent dropout (Keras's implementation 1), else one.</summary>
-    private int MaskCount => RecurrentDropout > 0 ? GateCount : 1;
+    private protected virtual int MaskCount => RecurrentDropout > 0 ? GateCount : 1;
 
-    /// <summary>The input dropout masks of the current sequence (drawn on first use), or null when not dropping.</summary>
+    /// <summary>The input dropout masks (each of the step input's shape) of the current sequence (drawn on first use), or null when not dropping.</summary>
     internal Tensor[]? InputMasks(Tensor stepInput, bool training)
-    {
-        if (!training || Dropout <= 0) return null;
-        if (_inputMasks is null || _inputMasks[0].IsInvalid || _inputMasks[0].shape[0] != stepInput.shape[0])
-            _inputMasks = Enumerable.Range(0, MaskCount).Select(_ => DropoutMask(stepInput.shape[0], stepInput.shape[^1], Dropout, stepInput)).ToArray();
-        return _inputMasks;
-    }
+        => training && Dropout > 0 ? _inputMasks = Masks(_inputMasks, stepInput, Dropout) : null;
 
-    /// <summary>The recurrent dropout masks of the current sequence (drawn on first use), or null when not dropping.</summary>
+    /// <summary>The recurrent dropout masks (each of the state's shape) of the current sequence (drawn on first use), or null when not dropping.</summary>
     internal Tensor[]? RecurrentMasks(Tensor state, bool training)
-    {
-        if (!training || RecurrentDropout <= 0) return null;
-        if (_recurrentMasks is null || _recurrentMasks[0].IsInvalid || _recurrentMasks[0].shape[0] != state.shape[0])
-            _recurrentMasks = Enumerable.Range(0, MaskCount).Select(_ => DropoutMask(state.shape[0], Units, RecurrentDropout, state)).ToArray();
-        return _recurrentMasks;
-    }
+        => training && RecurrentDropout > 0 ? _recurrentMasks = Masks(_recurrentMasks, state, RecurrentDropout) : null;
 
-    private Tensor DropoutMask(long batch, long features, double rate, Tensor like)
+    /// <summary>The kept masks while they fit <paramref name="like"/>'s shape, else <see cref="MaskCount"/> new ones.</summary>
+    private Tensor[] Masks(Tensor[]? kept, Tensor like, double rate)
     {
-        var u = _generator is null
-            ? torch.rand([batch, features], dtype: like.dtype, device: like.device)
-            : torch.rand([batch, features], generator: _generator, dtype: like.dtype).to(like.device);
-        return u.ge(rate).to(like.dtype).div_(1.0 - rate);
+        if (kept is not null && !kept[0].IsInvalid && kept[0].shape.SequenceEqual(like.shape)) return kept;
+        return Enumerable.Range(0, MaskCount).Select(_ =>
+        {
+            var u = _generator is null
+                ? torch.rand(like.shape, dtype: like.dtype, device: like.device)
+                : torch.rand(like.shape, generator: _generator, dtype: like.dtype).to(like.device);
+            return u.ge(rate).to(like.dtype).div_(1.0 - rate);
+        }).ToArray();
     }
 
     /// <summary>The bias added to the input projection (all of it, or GRU's input half).</summary>
     private protected virtual Tensor? InputBias => _bias?.Value;
 
-    /// <summary>x · kernel (+ input bias), for one step (batch, features) or all steps (batch, time, features).</summary>
-    internal Tensor ProjectInputs(Tensor x, Tensor[]? masks)
+    /// <summary>
+    /// The input's share of every gate for one step (batch, features…) or all steps (batch, time, features…), given to
+    /// <see cref="Step"/> (a step's slice of it): here x · kernel (+ input bias); <see cref="ConvLSTMCell"/> convolves.
+    /// </summary>
+    internal virtual Tensor ProjectInputs(Tensor x, Tensor[]? masks)
     {
         var kernel = Kernel.Value;
         Tensor Masked(Tensor m) => x * (x.dim() == 3 ? m.unsqueeze(1) : m);
@@ -246,7 +266,7 @@ public abstract class DropoutRNNCell : RNNCell
     /// <summary>Writes the arguments this base holds into <paramref name="config"/> (used by the cells and their layers).</summary>
     internal void WriteCellConfig(Dictionary<string, object?> config)
     {
-        config["units"] = Units;
+        WriteKindConfig(config);
         config["activation"] = LayerArguments.DescribeActivation(ActivationName);
         config["use_bias"] = UseBias;
         KernelSpec.WriteConfig(config);
@@ -256,6 +276,12 @@ public abstract class DropoutRNNCell : RNNCell
         config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed;
     }
+
+    /// <summary>
+    /// Writes the arguments of the cell's kind that this base does not hold: <c>units</c> here; a
+    /// <see cref="ConvLSTMCell"/>'s filters, spatial arguments, recurrent activation and unit forget bias.
+    /// </summary>
+    private protected virtual void WriteKindConfig(Dictionary<string, object?> config) => config["units"] = Units;
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

@@ -59,19 +59,7 @@ public sealed class LSTMCell : DropoutRNNCell
 
     private protected override int GateCount => 4;
 
-    private protected override KerasVariable BuildBias(long[] shape)
-    {
-        if (!UnitForgetBias) return base.BuildBias(shape);
-        var bias = BiasSpec.Add(WeightOwner, "bias", shape, initializer: "zeros");
-        using var scope = torch.NewDisposeScope();
-        var init = BiasSpec.Initializer;
-        bias.Assign(torch.cat([
-            init.Call([Units], DType, torch.CPU),
-            torch.ones([Units], dtype: DType),
-            init.Call([2L * Units], DType, torch.CPU),
-        ]));
-        return bias;
-    }
+    private protected override KerasVariable BuildBias(long[] shape) => UnitForgetBias ? BuildForgetBias(shape) : base.BuildBias(shape);
 
     internal override string? FusedKernel => ActivationName == "tanh" && RecurrentActivationName == "sigmoid" ? "lstm" : null;
 
@@ -86,14 +74,19 @@ public sealed class LSTMCell : DropoutRNNCell
 
     internal override (Tensor output, Tensor[] states) Step(Tensor projectedInput, Tensor[] states, Tensor[]? recurrentMasks)
     {
-        var z = projectedInput + ProjectState(states[0], recurrentMasks);
-        var gates = z.chunk(4, 1);
-        var i = _recurrentActivation(gates[0]);
-        var f = _recurrentActivation(gates[1]);
-        var c = f * states[1] + i * Activation(gates[2]);
-        var o = _recurrentActivation(gates[3]);
-        var h = o * Activation(c);
+        var (h, c) = Gates(projectedInput + ProjectState(states[0], recurrentMasks), states[1], Activation, _recurrentActivation);
         return (h, [h, c]);
+    }
+
+    /// <summary>
+    /// The LSTM update from the pre-activations <paramref name="z"/> (gates i, f, c, o stacked on axis 1) and the previous
+    /// carry: <c>c' = σ(z_f)·c + σ(z_i)·tanh(z_c)</c>, <c>h' = σ(z_o)·tanh(c')</c> (shared with <see cref="ConvLSTMCell"/>).
+    /// </summary>
+    internal static (Tensor h, Tensor c) Gates(Tensor z, Tensor c, Func<Tensor, Tensor> activation, Func<Tensor, Tensor> recurrentActivation)
+    {
+        var gates = z.chunk(4, 1);
+        var next = recurrentActivation(gates[1]) * c + recurrentActivation(gates[0]) * activation(gates[2]);
+        return (recurrentActivation(gates[3]) * activation(next), next);
     }
 
     /// <inheritdoc />
@@ -110,9 +103,12 @@ public sealed class LSTMCell : DropoutRNNCell
         return c;
     }
 
-    internal void WriteLstmConfig(Dictionary<string, object?> c)
+    internal void WriteLstmConfig(Dictionary<string, object?> c) => WriteLstmConfig(c, RecurrentActivationName, UnitForgetBias);
+
+    /// <summary>Writes the LSTM's own arguments (shared with <see cref="ConvLSTMCell"/>).</summary>
+    internal static void WriteLstmConfig(Dictionary<string, object?> c, string? recurrentActivation, bool unitForgetBias)
     {
-        c["recurrent_activation"] = LayerArguments.DescribeActivation(RecurrentActivationName);
-        c["unit_forget_bias"] = UnitForgetBias;
+        c["recurrent_activation"] = LayerArguments.DescribeActivation(recurrentActivation);
+        c["unit_forget_bias"] = unitForgetBias;
     }
 }

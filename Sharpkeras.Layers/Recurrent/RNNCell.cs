@@ -42,9 +42,49 @@ public abstract class RNNCell : Layer
     /// <summary>The size of the step output (Keras's <c>output_size</c>; default the first state's size).</summary>
     public virtual int OutputSize => StateSize[0];
 
+    /// <summary>
+    /// The shape of the step output for a step input of shape <paramref name="inputShape"/> (batch first) — Keras's
+    /// cell <c>compute_output_shape</c>. Default: (batch, <see cref="OutputSize"/>); a cell with spatial outputs
+    /// (<see cref="ConvLSTMCell"/>) overrides it.
+    /// </summary>
+    /// <param name="inputShape">The step input's shape (batch, features…), batch first.</param>
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        return [inputShape[0], OutputSize];
+    }
+
+    /// <summary>
+    /// The shape of each state, batch first, for a step input of shape <paramref name="inputShape"/>. Default:
+    /// (batch, size) for each entry of <see cref="StateSize"/>; a cell with spatial states (<see cref="ConvLSTMCell"/>:
+    /// (batch, rows, cols, filters)) overrides it, and <see cref="RNN"/> then carries states of those shapes.
+    /// </summary>
+    /// <param name="inputShape">The step input's shape (batch, features…), batch first.</param>
+    public virtual int?[][] ComputeStateShapes(int?[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        return StateSize.Select(s => new int?[] { inputShape[0], s }).ToArray();
+    }
+
+    /// <summary>The rank of the step input the cell takes (batch included), or null for any rank (user cells).</summary>
+    internal virtual int? StepRank => null;
+
+    /// <summary>
+    /// The layer that owns the cell's weights: the cell itself, or the layer built on it (<see cref="LSTM"/>,
+    /// <see cref="ConvLSTM2D"/>…), so that layer keeps the weights as its own ("lstm/kernel"), as Keras's layers expose them.
+    /// </summary>
+    internal Layer WeightOwner
+    {
+        get => _weightOwner?.Invoke() ?? this;
+        set => _weightOwner = () => value;
+    }
+
+    // A delegate on purpose: Layer tracks every field holding a Layer as a sub-layer, and the owner is the parent.
+    private Func<Layer>? _weightOwner;
+
     /// <summary>One timestep: the output and the next states.</summary>
     /// <param name="inputs">This step's input (batch, features…).</param>
-    /// <param name="states">The previous states, one (batch, size) tensor per entry of <see cref="StateSize"/>.</param>
+    /// <param name="states">The previous states, one per entry of <see cref="StateSize"/>, of the shapes <see cref="ComputeStateShapes"/> gives.</param>
     /// <param name="training">Whether the model is training (dropout).</param>
     public abstract (Tensor output, Tensor[] states) Call(Tensor inputs, Tensor[] states, bool training);
 
@@ -52,6 +92,7 @@ public abstract class RNNCell : Layer
     /// <param name="batchSize">Number of sequences.</param>
     /// <param name="dtype">Element type.</param>
     /// <param name="device">Device.</param>
+    /// <remarks>A cell with spatial states (<see cref="ConvLSTMCell"/>) gives zeros of its state shapes, known once it is built.</remarks>
     public virtual Tensor[] GetInitialState(long batchSize, ScalarType dtype, Device device)
         => StateSize.Select(s => torch.zeros([batchSize, s], dtype: dtype, device: device)).ToArray();
 
@@ -62,6 +103,10 @@ public abstract class RNNCell : Layer
     public virtual void ResetDropoutMasks()
     {
     }
+
+    /// <summary>Whether a tensor's shape is <paramref name="expected"/> (null dimensions match any length).</summary>
+    internal static bool Fits(long[] shape, int?[] expected)
+        => shape.Length == expected.Length && expected.Select((d, i) => d is not int n || shape[i] == n).All(ok => ok);
 
     /// <summary>A cell is run by <see cref="RNN"/>: calling it on a single tensor is an error.</summary>
     /// <param name="inputs">Unused.</param>

@@ -7,7 +7,9 @@ namespace Sharpkeras.Layers;
 /// The machinery of Keras's <c>keras.layers.RNN</c>, shared by <see cref="RNN"/> and the layers built on it
 /// (<see cref="SimpleRNN"/>, <see cref="LSTM"/>, <see cref="GRU"/>): runs a <see cref="RNNCell"/> over sequences
 /// (batch, timesteps, features…), returning the last output or the whole sequence, optionally the final states;
-/// takes initial states, masks, <c>goBackwards</c>, <c>stateful</c>.
+/// takes initial states, masks, <c>goBackwards</c>, <c>stateful</c>. States have the shapes the cell's
+/// <see cref="RNNCell.ComputeStateShapes"/> gives: (batch, size) for most cells, (batch, rows, cols, filters) for
+/// <see cref="ConvLSTMCell"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -94,7 +96,7 @@ public abstract class RecurrentLayer : Layer
 
     private protected object? ActivityRegularizerArgument { get; }
 
-    /// <summary>The number of features of the input sequence (after build).</summary>
+    /// <summary>The length of the input sequence's last axis, its features (after build).</summary>
     public int InputDim { get; private set; }
 
     /// <summary>How many states the layer carries (LSTM: h and c; GRU and SimpleRNN: h).</summary>
@@ -131,6 +133,7 @@ public abstract class RecurrentLayer : Layer
     }
 
     /// <summary>Builds from the sequence shape followed by the initial states' shapes ([x, h0(, c0)]).</summary>
+    /// <param name="inputShapes">The sequence's shape (batch, timesteps, features), then the initial states' shapes (batch, units).</param>
     public override void Build(int?[][] inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -138,13 +141,13 @@ public abstract class RecurrentLayer : Layer
         Build(inputShapes[0]);
     }
 
-    private bool BuiltInCell => _cell is DropoutRNNCell;
-
     private void CheckSequenceShape(int?[] shape)
     {
-        if (BuiltInCell ? shape.Length != 3 : shape.Length < 3)
+        int? rank = _cell.StepRank + 1;
+        if (rank is int r ? shape.Length != r : shape.Length < 3)
             throw new ArgumentException(
-                $"Input of layer '{Name}' ({GetType().Name}) must have rank {(BuiltInCell ? "3" : "3 or more")} (batch, timesteps, features); got shape {ShapeUtils.Format(shape)}.");
+                $"Input of layer '{Name}' ({GetType().Name}) must have rank {rank?.ToString() ?? "3 or more"} " +
+                $"{(rank is null or 3 ? "(batch, timesteps, features)" : "(batch, timesteps, features…)")}; got shape {ShapeUtils.Format(shape)}.");
         if (shape[^1] is not int)
             throw new ArgumentException(
                 $"The feature dimension of the input of layer '{Name}' ({GetType().Name}) must be known; got shape {ShapeUtils.Format(shape)}.");
@@ -153,22 +156,26 @@ public abstract class RecurrentLayer : Layer
     private void CheckStateShapes(int?[][] shapes)
     {
         if (shapes.Length == 1) return;
-        var sizes = _cell.StateSize;
-        if (shapes.Length != 1 + sizes.Length)
+        var expected = _cell.ComputeStateShapes(StepShape(shapes[0]));
+        if (shapes.Length != 1 + expected.Length)
             throw new ArgumentException(
-                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {sizes.Length} initial state(s) [{StateNames}]; got {shapes.Length} inputs.");
+                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {expected.Length} initial state(s) [{StateNames}]; got {shapes.Length} inputs.");
         for (int i = 1; i < shapes.Length; i++)
         {
             var s = shapes[i];
-            if (s.Length != 2 || s[1] is int u && u != sizes[i - 1])
+            var e = expected[i - 1];
+            if (s.Length != e.Length || s.Where((d, k) => k > 0 && d is int n && e[k] is int m && n != m).Any())
                 throw new ArgumentException(
-                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape (batch, {sizes[i - 1]}); got {ShapeUtils.Format(s)}.");
+                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape {ShapeUtils.Format(e)}; got {ShapeUtils.Format(s)}.");
         }
     }
 
+    /// <summary>The shape of one step of a sequence shape: (batch, features…) without the time axis.</summary>
+    private static int?[] StepShape(int?[] sequence) => [sequence[0], .. sequence[2..]];
+
     private string StateNames => _cell switch
     {
-        LSTMCell => "x, h0, c0",
+        LSTMCell or ConvLSTMCell => "x, h0, c0",
         DropoutRNNCell => "x, h0",
         _ => "x, " + string.Join(", ", Enumerable.Range(0, StateCount).Select(i => $"state{i}")),
     };
@@ -185,11 +192,11 @@ public abstract class RecurrentLayer : Layer
         CheckSequenceShape(inputShapes[0]);
         CheckStateShapes(inputShapes);
         var s = inputShapes[0];
-        int units = _cell.OutputSize;
-        int?[] output = ReturnSequences ? [s[0], s[1], units] : [s[0], units];
+        var step = _cell.ComputeOutputShape(StepShape(s));
+        int?[] output = ReturnSequences ? [s[0], s[1], .. step[1..]] : step;
         var list = new List<(int?[], ScalarType)> { (output, DType) };
         if (ReturnState)
-            foreach (var size in _cell.StateSize) list.Add(([s[0], size], DType));
+            foreach (var state in _cell.ComputeStateShapes(StepShape(s))) list.Add((state, DType));
         return list.ToArray();
     }
 
@@ -208,16 +215,16 @@ public abstract class RecurrentLayer : Layer
         if (x.shape[1] == 0)
             throw new ArgumentException($"Input of layer '{Name}' ({GetType().Name}) has no timesteps: got shape {ShapeUtils.Format(x.shape)}.");
         if (inputs.Length == 1) return;
-        var sizes = _cell.StateSize;
-        if (inputs.Length != 1 + sizes.Length)
+        var expected = ExpectedStateShapes(x);
+        if (inputs.Length != 1 + expected.Length)
             throw new ArgumentException(
-                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {sizes.Length} initial state(s) [{StateNames}]; got {inputs.Length} inputs.");
+                $"Layer '{Name}' ({GetType().Name}) takes the sequence alone or with {expected.Length} initial state(s) [{StateNames}]; got {inputs.Length} inputs.");
         for (int i = 1; i < inputs.Length; i++)
         {
             var s = inputs[i];
-            if (s.dim() != 2 || s.shape[0] != x.shape[0] || s.shape[1] != sizes[i - 1])
+            if (!RNNCell.Fits(s.shape, expected[i - 1]))
                 throw new ArgumentException(
-                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape ({x.shape[0]}, {sizes[i - 1]}); got {ShapeUtils.Format(s.shape)}.");
+                    $"Initial state {i - 1} of layer '{Name}' ({GetType().Name}) must have shape {ShapeUtils.Format(expected[i - 1])}; got {ShapeUtils.Format(s.shape)}.");
         }
     }
 
@@ -234,6 +241,9 @@ public abstract class RecurrentLayer : Layer
     /// Runs the layer on [x] or [x, initial states…] with the sequence's mask (masks[0], (batch, timesteps)):
     /// returns [output] or, with <see cref="ReturnState"/>, [output, final states…].
     /// </summary>
+    /// <param name="inputs">[x] or [x, initial states…]: x is (batch, timesteps, features); each state is (batch, units).</param>
+    /// <param name="training">True during training (enables <c>dropout</c> and <c>recurrentDropout</c>).</param>
+    /// <param name="masks">The inputs' masks; masks[0] is the sequence's (batch, timesteps) mask (masked steps keep the previous state and output), or null.</param>
     public override Tensor[] CallMulti(Tensor[] inputs, bool training, Tensor?[]? masks)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -289,6 +299,8 @@ public abstract class RecurrentLayer : Layer
     /// (Keras 3 also marks RNN layers as not supporting masks, which drops it; Sharpkeras propagates it as tf.keras
     /// did, so masked sequence-to-sequence losses work.)
     /// </summary>
+    /// <param name="inputs">The sequence.</param>
+    /// <param name="mask">The sequence's (batch, timesteps) mask, or null.</param>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <inheritdoc />
@@ -307,7 +319,7 @@ public abstract class RecurrentLayer : Layer
     {
         long batch = x.shape[0];
         var states0 = initial?.Select(s => s.to(x.dtype)).ToArray() ?? _cell.GetInitialState(batch, x.dtype, x.device);
-        CheckCellStates(states0, batch, "GetInitialState");
+        CheckCellStates(states0, x, "GetInitialState");
         Tensor? m = mask?.to(ScalarType.Bool);
         if (GoBackwards)
         {
@@ -319,7 +331,7 @@ public abstract class RecurrentLayer : Layer
             return Loop(x.shape[1], states0, m, (t, s) =>
             {
                 var r = _cell.Call(x[.., (int)t], s, training);
-                CheckCellStates(r.states, batch, "Call");
+                CheckCellStates(r.states, x, "Call");
                 return r;
             });
         var inputMasks = cell.InputMasks(x.select(1, 0), training);
@@ -331,13 +343,17 @@ public abstract class RecurrentLayer : Layer
         return Loop(x.shape[1], states0, m, (t, s) => cell.Step(projected[.., (int)t], s, recurrentMasks));
     }
 
-    private void CheckCellStates(Tensor[] states, long batch, string what)
+    /// <summary>The shapes the states of a batch of sequences <paramref name="x"/> must have (batch included).</summary>
+    private int?[][] ExpectedStateShapes(Tensor x) => _cell.ComputeStateShapes([(int)x.shape[0], .. x.shape[2..].Select(d => (int?)(int)d)]);
+
+    private void CheckCellStates(Tensor[] states, Tensor x, string what)
     {
-        var sizes = _cell.StateSize;
-        if (states.Length != sizes.Length || states.Where((s, i) => s.dim() != 2 || s.shape[0] != batch || s.shape[1] != sizes[i]).Any())
+        var expected = ExpectedStateShapes(x);
+        if (states.Length != expected.Length || states.Where((s, i) => !RNNCell.Fits(s.shape, expected[i])).Any())
             throw new InvalidOperationException(
                 $"Cell '{_cell.Name}' ({_cell.GetType().Name}) of layer '{Name}': {what} gave states [{string.Join(", ", states.Select(s => ShapeUtils.Format(s.shape)))}]; " +
-                $"its StateSize [{string.Join(", ", sizes)}] asks for {sizes.Length} state(s) of shape (batch {batch}, size).");
+                $"its StateSize [{string.Join(", ", _cell.StateSize)}] asks for {expected.Length} state(s) of shape{(expected.Length > 1 ? "s" : "")} " +
+                $"[{string.Join(", ", expected.Select(ShapeUtils.Format))}].");
     }
 
     /// <summary>Keras's per-timestep loop: masked steps keep the states and repeat the previous output (or zeros).</summary>
@@ -351,10 +367,11 @@ public abstract class RecurrentLayer : Layer
             var (o, next) = step(t, states);
             if (m is not null)
             {
-                var mt = m[.., (int)t].unsqueeze(1);
+                var mt = m[.., (int)t];
+                Tensor Over(Tensor like) => mt.view([mt.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);
                 previous ??= torch.zeros_like(o);
-                o = torch.where(mt, o, ZeroOutputForMask ? torch.zeros_like(o) : previous);
-                next = next.Select((s, i) => torch.where(mt, s, states[i])).ToArray();
+                o = torch.where(Over(o), o, ZeroOutputForMask ? torch.zeros_like(o) : previous);
+                next = next.Select((s, i) => torch.where(Over(s), s, states[i])).ToArray();
             }
             outputs[t] = o;
             previous = o;

@@ -9,7 +9,7 @@ namespace Sharpkeras.Layers;
 /// </summary>
 /// <remarks>
 /// The states are every cell's states in order, flattened (e.g. [LSTMCell(8), GRUCell(4)] has states
-/// [h₁, c₁, h₂]); the output is the last cell's. Each cell is built on the previous cell's output size.
+/// [h₁, c₁, h₂]); the output is the last cell's. Each cell is built on the previous cell's output shape.
 /// </remarks>
 public sealed class StackedRNNCells : RNNCell
 {
@@ -47,8 +47,29 @@ public sealed class StackedRNNCells : RNNCell
         foreach (var cell in _cells)
         {
             cell.EnsureBuilt([shape]);
-            shape = [shape[0], cell.OutputSize];
+            shape = cell.ComputeOutputShape(shape);
         }
+    }
+
+    /// <inheritdoc />
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        return _cells.Aggregate(inputShape, (shape, cell) => cell.ComputeOutputShape(shape));
+    }
+
+    /// <inheritdoc />
+    public override int?[][] ComputeStateShapes(int?[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        var states = new List<int?[]>();
+        var shape = inputShape;
+        foreach (var cell in _cells)
+        {
+            states.AddRange(cell.ComputeStateShapes(shape));
+            shape = cell.ComputeOutputShape(shape);
+        }
+        return states.ToArray();
     }
 
     /// <inheritdoc />

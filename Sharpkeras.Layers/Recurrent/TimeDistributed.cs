@@ -104,6 +104,8 @@ public sealed class TimeDistributed : Layer
     /// The output mask: the input's timestep mask, unchanged (each timestep's output exists exactly where its input
     /// did), so losses and metrics downstream skip the padding as tf.keras's TimeDistributed arranged.
     /// </summary>
+    /// <param name="inputs">The (batch, timesteps, …) input.</param>
+    /// <param name="mask">The (batch, timesteps) mask, or null.</param>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => mask;
 
     /// <inheritdoc />

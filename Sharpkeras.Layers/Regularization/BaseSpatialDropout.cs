@@ -39,6 +39,8 @@ public abstract class BaseSpatialDropout : Layer
     protected abstract string Layout { get; }
 
     /// <summary>The shape of the keep mask for an input: the batch and channel sizes, 1 elsewhere.</summary>
+    /// <param name="inputShape">The input's concrete shape.</param>
+    /// <returns>The keep mask's shape, broadcast over the spatial dimensions so whole feature maps are dropped.</returns>
     protected abstract long[] NoiseShape(long[] inputShape);
 
     /// <inheritdoc />

@@ -7,6 +7,9 @@ namespace Sharpkeras.Layers;
 public sealed class Flatten : Layer
 {
     /// <summary>Creates the layer.</summary>
+    /// <param name="dataFormat">"channels_last" or "channels_first" (default <see cref="Keras.Config.ImageDataFormat"/>); with channels_first the channels are moved last before flattening, so the order of the features matches Keras's.</param>
+    /// <param name="inputShape">Input shape without the batch dimension (first layer of a Sequential).</param>
+    /// <param name="name">Layer name.</param>
     public Flatten(string? dataFormat = null, int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
     {
         DataFormat = dataFormat ?? Keras.Config.ImageDataFormat;

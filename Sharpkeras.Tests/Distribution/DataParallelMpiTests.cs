@@ -5,8 +5,9 @@ namespace Sharpkeras.Tests.Distribution;
 /// <summary>
 /// Real two-process runs over MPICH on loopback: the job (tests/Sharpkeras.MpiJob) trains a small classifier with
 /// global batch 64 on 203 samples (batches 64, 64, 64, 11 — the last splits 6/5) for 3 epochs with validation, Adam,
-/// ModelCheckpoint, CSVLogger, TensorBoard, BackupAndRestore and EarlyStopping. Rank 1 starts from another seed, so
-/// only the broadcast of the chief's weights and data order can make the runs agree.
+/// ModelCheckpoint, CSVLogger, TensorBoard, BackupAndRestore and EarlyStopping, then predicts 203 samples (batches
+/// 64, 64, 64, 11) and 65 (64, 1). Rank 1 starts from another seed, so only the broadcast of the chief's weights and
+/// data order can make the runs agree. Result keys starting with "local " are per-rank by design.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -39,9 +40,43 @@ public class DataParallelMpiTests
     public void BothRanksEndWithBitIdenticalWeightsAndHistory()
     {
         Assert.That(_rank0.ContainsKey("world 2"), Is.True, "the job did not run on 2 ranks");
-        Assert.That(_rank1.Keys, Is.EquivalentTo(_rank0.Keys));
-        foreach (var (k, v) in _rank0)
-            Assert.That(_rank1[k], Is.EqualTo(v), $"{k} differs between rank 0 and rank 1");
+        AssertRanksIdentical(_rank0, _rank1, "");
+    }
+
+    private static void AssertRanksIdentical(Dictionary<string, double[]> r0, Dictionary<string, double[]> r1, string what)
+    {
+        Assert.That(r1.Keys, Is.EquivalentTo(r0.Keys));
+        foreach (var (k, v) in r0.Where(kv => !kv.Key.StartsWith("local ", StringComparison.Ordinal)))
+            Assert.That(r1[k], Is.EqualTo(v), $"{what}{k} differs between rank 0 and rank 1");
+    }
+
+    private static void AssertClose(Dictionary<string, double[]> expected, Dictionary<string, double[]> actual, IEnumerable<string> keys, double tolerance, string what)
+    {
+        foreach (var k in keys)
+        {
+            Assert.That(actual.ContainsKey(k), Is.True, $"{what}{k} missing");
+            Assert.That(actual[k], Has.Length.EqualTo(expected[k].Length), $"{what}{k}");
+            for (int i = 0; i < expected[k].Length; i++)
+                Assert.That(actual[k][i], Is.EqualTo(expected[k][i]).Within(tolerance), $"{what}{k}[{i}]");
+        }
+    }
+
+    private static IEnumerable<string> Compared(Dictionary<string, double[]> d) =>
+        d.Keys.Where(k => !k.StartsWith("world", StringComparison.Ordinal) && !k.StartsWith("local ", StringComparison.Ordinal));
+
+    [Test]
+    public void PredictShardsEveryBatchAndGivesEveryRankAllRowsInOrder()
+    {
+        // 1 process predicts all 203 + 65 rows; on 2 ranks each predicts its slices: rank 0 32·3 + 6 and 32 + 1,
+        // rank 1 32·3 + 5 and 32 + 0 (the 1-sample batch leaves it nothing), and both return all rows in order.
+        Assert.That(_plain["local predict_rows"], Is.EqualTo(new double[] { 268 }));
+        Assert.That(_rank0["local predict_rows"], Is.EqualTo(new double[] { 135 }));
+        Assert.That(_rank1["local predict_rows"], Is.EqualTo(new double[] { 133 }));
+        Assert.That(_rank0["predict all"], Has.Length.EqualTo(203 * 3));
+        Assert.That(_rank0["predict small"], Has.Length.EqualTo(65 * 3));
+        AssertClose(_plain, _rank0, ["predict all", "predict small"], 1e-5, "");
+        Assert.That(_rank1["predict all"], Is.EqualTo(_rank0["predict all"]));
+        Assert.That(_rank1["predict small"], Is.EqualTo(_rank0["predict small"]));
     }
 
     [Test]
@@ -89,13 +124,53 @@ public class DataParallelMpiTests
             Assert.That(rc, Is.EqualTo(0), output);
             var r0 = MpiJobRunner.ReadResult(Path.Combine(dir, "result-rank0.txt"));
             var r1 = MpiJobRunner.ReadResult(Path.Combine(dir, "result-rank1.txt"));
-            foreach (var k in plain.Keys.Where(k => !k.StartsWith("world", StringComparison.Ordinal)))
-            {
-                Assert.That(r1[k], Is.EqualTo(r0[k]), $"{data}: {k} differs between the ranks");
-                for (int i = 0; i < plain[k].Length; i++)
-                    Assert.That(r0[k][i], Is.EqualTo(plain[k][i]).Within(1e-5), $"{data}: {k}[{i}]");
-            }
+            AssertRanksIdentical(r0, r1, data + ": ");
+            AssertClose(plain, r0, Compared(plain), 1e-5, data + ": ");
         }
+    }
+
+    [Test]
+    public void SynchronizedBatchNormalizationOnTwoRanksMatchesOneProcessWithTheGlobalBatch()
+    {
+        // Dense → BatchNormalization(synchronized: true) → tanh → Dense on global batches of 64, 64, 37, 11 and 1
+        // samples (splits 32/32, 19/18, 6/5, 1/0): statistics, their gradients and the moving averages of the
+        // global batch, also when a rank has no samples. Without a distribution the same model is the plain layer.
+        var (rc, output) = MpiJobRunner.Run(0, "train", Path.Combine(_dir, "bn-plain"), "--plain", "--model", "bn", "--data", "batches");
+        Assert.That(rc, Is.EqualTo(0), output);
+        var plain = MpiJobRunner.ReadResult(Path.Combine(_dir, "bn-plain", "result-rank0.txt"));
+        (rc, output) = MpiJobRunner.Run(2, "train", Path.Combine(_dir, "bn-sync"), "--model", "bn", "--data", "batches");
+        Assert.That(rc, Is.EqualTo(0), output);
+        var r0 = MpiJobRunner.ReadResult(Path.Combine(_dir, "bn-sync", "result-rank0.txt"));
+        var r1 = MpiJobRunner.ReadResult(Path.Combine(_dir, "bn-sync", "result-rank1.txt"));
+        AssertRanksIdentical(r0, r1, "synchronized: ");
+        Assert.That(plain.Keys.Count(k => k.StartsWith("weight ", StringComparison.Ordinal)), Is.EqualTo(7)); // kernel, BN ×4, kernel, bias
+        AssertClose(plain, r0, Compared(plain), 1e-5, "synchronized: ");
+
+        // Per-rank statistics (Keras's default) are a different computation: the data must tell them apart.
+        (rc, output) = MpiJobRunner.Run(2, "train", Path.Combine(_dir, "bn-local"), "--model", "bn-local", "--data", "batches");
+        Assert.That(rc, Is.EqualTo(0), output);
+        var local = MpiJobRunner.ReadResult(Path.Combine(_dir, "bn-local", "result-rank0.txt"));
+        double movingMeanGap = plain["weight 3"].Zip(local["weight 3"], (a, b) => Math.Abs(a - b)).Max();
+        Assert.That(movingMeanGap, Is.GreaterThan(1e-3), "per-rank statistics should differ from the global batch's");
+    }
+
+    [Test]
+    public void StopTrainingOnOneRankMidEpochStopsEveryRankAfterTheSameStep()
+    {
+        // A callback on rank 1 only stops training after batch 1 of epoch 1: both ranks stop after that step, as the
+        // single process with the same callback does (2 optimizer steps, 1 epoch in History), with no timeout.
+        var (rc, output) = MpiJobRunner.Run(0, "train", Path.Combine(_dir, "stop-plain"), "--plain", "--stop-rank", "1");
+        Assert.That(rc, Is.EqualTo(0), output);
+        var plain = MpiJobRunner.ReadResult(Path.Combine(_dir, "stop-plain", "result-rank0.txt"));
+        (rc, output) = MpiJobRunner.Run(2, "train", Path.Combine(_dir, "stop"), "--stop-rank", "1");
+        Assert.That(rc, Is.EqualTo(0), output);
+        var r0 = MpiJobRunner.ReadResult(Path.Combine(_dir, "stop", "result-rank0.txt"));
+        var r1 = MpiJobRunner.ReadResult(Path.Combine(_dir, "stop", "result-rank1.txt"));
+        Assert.That(plain["iterations count"], Is.EqualTo(new double[] { 2 }));
+        Assert.That(r0["iterations count"], Is.EqualTo(new double[] { 2 }));
+        Assert.That(r0["history loss"], Has.Length.EqualTo(1));
+        AssertRanksIdentical(r0, r1, "stop: ");
+        AssertClose(plain, r0, Compared(plain), 1e-5, "stop: ");
     }
 
     [Test]

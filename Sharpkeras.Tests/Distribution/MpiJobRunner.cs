@@ -8,8 +8,11 @@ namespace Sharpkeras.Tests.Distribution;
 /// <summary>Launches tests/Sharpkeras.MpiJob with mpiexec (MPICH's Hydra) and reads what its ranks wrote.</summary>
 internal static class MpiJobRunner
 {
-    /// <summary>Generous wall-clock limit of one job (the machine may be heavily loaded).</summary>
-    public static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
+    /// <summary>
+    /// Generous wall-clock limit of one job, only there so that a broken job cannot hang the test run: no assertion
+    /// depends on how long a job takes (the machine may be heavily loaded).
+    /// </summary>
+    public static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(8);
 
     /// <summary>MPICH's launcher, or null when MPICH is not installed.</summary>
     public static string? FindMpiexec()
@@ -60,21 +63,41 @@ internal static class MpiJobRunner
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
+        psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE"; // waiting threads sleep instead of spinning on a shared machine
         var output = new StringBuilder();
         using var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
         p.Start();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        if (!p.WaitForExit(JobTimeout))
+        bool ended = false;
+        try
         {
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.WaitForExit();
-            Assert.Fail($"The MPI job did not end within {JobTimeout.TotalMinutes} min. Output so far:\n{output}");
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            ended = p.WaitForExit(JobTimeout);
+            if (!ended)
+                Assert.Fail($"The MPI job did not end within {JobTimeout.TotalMinutes} min. Output so far:\n{Snapshot(output)}");
+            p.WaitForExit(); // drains the redirected streams
+            lock (output) return (p.ExitCode, output.ToString());
         }
-        p.WaitForExit(); // drains the redirected streams
-        lock (output) return (p.ExitCode, output.ToString());
+        finally
+        {
+            // Whatever happened (timeout, failed assertion, exception), no launcher or rank outlives the test.
+            if (!ended) KillTree(p);
+        }
+    }
+
+    private static string Snapshot(StringBuilder output)
+    {
+        lock (output) return output.ToString();
+    }
+
+    private static void KillTree(Process p)
+    {
+        try { p.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { } // already exited
+        catch (System.ComponentModel.Win32Exception) { }
+        p.WaitForExit(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>A result-rank{r}.txt file: "kind name values…" lines (weights, History, Evaluate).</summary>

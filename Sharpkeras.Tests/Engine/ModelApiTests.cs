@@ -234,4 +234,22 @@ public class ModelApiTests
         Assert.That(d.CountParams(), Is.EqualTo(5 * 4 + 4));
         Assert.That(d.OutputShape, Is.EqualTo(new int?[] { null, 4 }));
     }
+
+    [Test]
+    public void SequentialTakesAKerasInputAsItsFirstEntryAsKerasDoes()
+    {
+        // Keras: Sequential([Input(shape=(5,)), Dense(4)]) — built at once, no inputShape argument needed.
+        var model = new Sequential(Keras.Input([5]), new Dense(4));
+        Assert.That(model.Layers, Has.Count.EqualTo(1), "the input layer is not listed, as in Keras");
+        Assert.That(model.CountParams(), Is.EqualTo(5 * 4 + 4));
+        Assert.That(model.Predict(torch.ones(2, 5), verbose: 0).shape, Is.EqualTo(new long[] { 2, 4 }));
+        var added = new Sequential();
+        added.Add(Keras.Input([3]));
+        added.Add(new Dense(1));
+        Assert.That(added.CountParams(), Is.EqualTo(4));
+        // Only an input tensor can stand for a layer.
+        var hidden = new Dense(2).Apply(Keras.Input([3]));
+        var e = Assert.Throws<ArgumentException>(() => new Sequential(hidden, new Dense(1)))!;
+        Assert.That(e.Message, Does.Contain("Keras.Input").And.Contain("dense"));
+    }
 }

@@ -15,28 +15,29 @@ public class OnnxCatalogueTests
     /// <summary>Layers the exporter converts (each checked against Predict in the ONNX tests).</summary>
     private static readonly string[] Exported =
     [
-        "Activation", "ActivityRegularization", "Add", "AdditiveAttention", "Attention", "Average", "AveragePooling1D", "AveragePooling2D",
+        "Activation", "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+        "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "AlphaDropout", "Add", "AdditiveAttention", "Attention", "Average", "AveragePooling1D", "AveragePooling2D",
         "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D", "BatchNormalization", "Bidirectional", "CategoryEncoding", "CenterCrop",
-        "Concatenate", "Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Cropping1D", "Cropping2D",
+        "Concatenate", "Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Cropping1D", "Cropping2D", "Cropping3D",
         "Dense", "DepthwiseConv1D", "DepthwiseConv2D", "Discretization", "Dot", "Dropout", "ELU", "Embedding", "Flatten", "GRU",
-        "GaussianNoise", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+        "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
         "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
         "GlobalMaxPooling3D", "GroupNormalization", "Identity", "LSTM", "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D", "MaxPool2D",
         "MaxPool3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Maximum", "Minimum", "MultiHeadAttention", "Multiply", "Normalization",
-        "PReLU", "Permute", "RNN", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation",
+        "PReLU", "Permute", "RMSNormalization", "RNN", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation",
         "RandomZoom", "ReLU", "RepeatVector", "Rescaling", "Reshape", "Resizing", "SeparableConv1D", "SeparableConv2D", "SimpleRNN", "Softmax",
-        "SpatialDropout1D", "SpatialDropout2D", "Subtract", "TimeDistributed", "TokenAndPositionEmbedding", "UnitNormalization", "UpSampling1D",
-        "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
+        "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Subtract", "TimeDistributed", "TokenAndPositionEmbedding", "UnitNormalization", "UpSampling1D",
+        "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
     ];
 
     /// <summary>
     /// Not exported: C# code (Lambda, the subclassed GAN), string and hash-table preprocessing (ONNX has no cheap
-    /// equivalent of their vocabularies and hashing), and RNN cells, which are parts of an RNN layer rather than
+    /// equivalent of their vocabularies and hashing), the ConvLSTM layers (no conversion yet), and RNN cells, which are parts of an RNN layer rather than
     /// layers of a model (RNN around StackedRNNCells or a custom cell is refused with an error naming the layer).
     /// </summary>
     private static readonly string[] NotExported =
     [
-        "GAN", "GRUCell", "Hashing", "IntegerLookup", "LSTMCell", "Lambda", "SimpleRNNCell", "StackedRNNCells", "StringLookup", "TextVectorization",
+        "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "ConvLSTMCell", "GAN", "GRUCell", "Hashing", "IntegerLookup", "LSTMCell", "Lambda", "SimpleRNNCell", "StackedRNNCells", "StringLookup", "TextVectorization",
     ];
 
     [Test]

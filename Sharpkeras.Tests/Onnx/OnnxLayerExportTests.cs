@@ -58,7 +58,20 @@ public class OnnxLayerExportTests
         yield return Case("AveragePooling2D_same", () => new AveragePooling2D(3, strides: 2, padding: "same"), 7, 6, 2);
         yield return Case("GlobalMaxPooling2D", () => new GlobalMaxPooling2D(keepDims: true), 4, 5, 3);
         yield return Case("GlobalAveragePooling3D", () => new GlobalAveragePooling3D(), 3, 4, 2, 3);
+        yield return Case("Cropping3D", () => new Cropping3D(new[] { new[] { 1, 0 }, new[] { 0, 2 }, new[] { 1, 1 } }), 4, 5, 4, 2);
+        yield return Case("ZeroPadding3D", () => new ZeroPadding3D(new[] { new[] { 1, 0 }, new[] { 0, 2 }, new[] { 1, 1 } }), 2, 3, 2, 2);
+        yield return Case("ZeroPadding3D_cf", () => new ZeroPadding3D((1, 2, 0), dataFormat: "channels_first"), 2, 2, 3, 2);
+        yield return Case("UpSampling3D", () => new UpSampling3D((2, 1, 3)), 2, 3, 2, 2);
+        yield return Case("UpSampling3D_cf", () => new UpSampling3D(2, dataFormat: "channels_first"), 2, 2, 3, 2);
+        yield return Case("AdaptiveAveragePooling1D", () => new AdaptiveAveragePooling1D(3), 7, 2);
+        yield return Case("AdaptiveMaxPooling2D", () => new AdaptiveMaxPooling2D((3, 2)), 7, 5, 2);
+        yield return Case("AdaptiveAveragePooling2D_cf", () => new AdaptiveAveragePooling2D(4, dataFormat: "channels_first"), 2, 6, 9);
+        yield return Case("AdaptiveMaxPooling3D", () => new AdaptiveMaxPooling3D(2), 5, 3, 4, 2);
+        yield return Case("AdaptiveAveragePooling3D", () => new AdaptiveAveragePooling3D((2, 3, 1)), 5, 4, 3, 2);
         // Normalization.
+        yield return Case("RMSNormalization", () => new RMSNormalization(), 3, 5);
+        yield return Case("RMSNormalization_axes", () => new RMSNormalization([1, 2], epsilon: 1e-3), 3, 5);
+        yield return Case("LayerNormalization_rms_scaling", () => new LayerNormalization(-1, rmsScaling: true), 3, 5);
         yield return Case("LayerNormalization_multi_axis", () => new LayerNormalization([1, 2]), 3, 4, 2);
         yield return Case("LayerNormalization_axis1", () => new LayerNormalization(1, center: false), 3, 4);
         yield return Case("GroupNormalization", () => new GroupNormalization(groups: 2), 3, 4, 6);
@@ -96,6 +109,9 @@ public class OnnxLayerExportTests
         yield return Case("Dropout", () => new Dropout(0.5), 5);
         yield return Case("SpatialDropout1D", () => new SpatialDropout1D(0.5), 4, 5);
         yield return Case("SpatialDropout2D", () => new SpatialDropout2D(0.5), 4, 5, 2);
+        yield return Case("SpatialDropout3D", () => new SpatialDropout3D(0.5), 2, 3, 2, 2);
+        yield return Case("GaussianDropout", () => new GaussianDropout(0.3), 5);
+        yield return Case("AlphaDropout", () => new AlphaDropout(0.3), 5);
         yield return Case("GaussianNoise", () => new GaussianNoise(1.0), 5);
         yield return Case("ActivityRegularization", () => new ActivityRegularization(l1: 0.1), 5);
         yield return Case("Identity", () => new Identity(), 5);

@@ -81,6 +81,24 @@ internal static class SavingTestUtil
         }
     }
 
+    /// <summary>
+    /// Writes a copy of the <c>.keras</c> file <paramref name="path"/> next to it, named <paramref name="newName"/>, with its
+    /// <c>config.json</c> text passed through <paramref name="edit"/> (to stand for a file written differently, e.g. by Python
+    /// Keras); returns the copy's path. Fails when the edit changes nothing.
+    /// </summary>
+    public static string EditConfigJson(string path, string newName, Func<string, string> edit)
+    {
+        var entries = ReadZip(path);
+        var i = entries.FindIndex(e => e.Name == "config.json");
+        var before = Encoding.UTF8.GetString(entries[i].Data);
+        var after = edit(before);
+        Assert.That(after, Is.Not.EqualTo(before), "the config edit must change the file");
+        entries[i] = (entries[i].Name, Encoding.UTF8.GetBytes(after));
+        var edited = Path.Combine(Path.GetDirectoryName(path)!, newName);
+        WriteZip(edited, entries);
+        return edited;
+    }
+
     /// <summary>The compact JSON text of an element (the files are written indented).</summary>
     public static string Compact(JsonElement e) => System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText())!.ToJsonString();
 

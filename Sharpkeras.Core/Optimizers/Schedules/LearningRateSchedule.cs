@@ -8,6 +8,8 @@ namespace Sharpkeras.Optimizers.Schedules;
 public abstract class LearningRateSchedule
 {
     /// <summary>The learning rate for optimizer step <paramref name="step"/> (0-based).</summary>
+    /// <param name="step">The number of optimizer steps taken so far (Keras's <c>iterations</c>), 0 for the first step.</param>
+    /// <returns>The learning rate for that step.</returns>
     public abstract double Evaluate(long step);
 
     /// <summary>The arguments that rebuild this schedule.</summary>

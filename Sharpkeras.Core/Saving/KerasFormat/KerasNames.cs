@@ -4,26 +4,14 @@ namespace Sharpkeras.Saving.KerasFormat;
 
 /// <summary>
 /// Keras's names for Sharpkeras classes in a <c>.keras</c> file: the class name Keras uses (Sharpkeras's alias
-/// classes such as <c>MaxPool2D</c> are written under Keras's canonical name <c>MaxPooling2D</c>), the module
+/// classes such as <c>MaxPool2D</c> are written under Keras's canonical name <c>MaxPooling2D</c>, see
+/// <see cref="Registry.LayerAliases"/>), the module
 /// Keras writes for built-in objects, and Keras's snake_case rule used to name weight groups.
 /// </summary>
 internal static partial class KerasNames
 {
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
-    {
-        ["MaxPool1D"] = "MaxPooling1D", ["MaxPool2D"] = "MaxPooling2D", ["MaxPool3D"] = "MaxPooling3D",
-        ["AvgPool1D"] = "AveragePooling1D", ["AvgPool2D"] = "AveragePooling2D", ["AvgPool3D"] = "AveragePooling3D",
-        ["GlobalMaxPool1D"] = "GlobalMaxPooling1D", ["GlobalMaxPool2D"] = "GlobalMaxPooling2D", ["GlobalMaxPool3D"] = "GlobalMaxPooling3D",
-        ["GlobalAvgPool1D"] = "GlobalAveragePooling1D", ["GlobalAvgPool2D"] = "GlobalAveragePooling2D", ["GlobalAvgPool3D"] = "GlobalAveragePooling3D",
-    };
-
-    /// <summary>The class name Keras writes for <paramref name="type"/> (a functional <see cref="Model"/> is Keras's "Functional").</summary>
-    public static string ClassName(Type type) =>
-        type == typeof(Model) ? ModelConfig.FunctionalClass
-        : TypeCatalog.IsBuiltIn(type) && Aliases.TryGetValue(type.Name, out var canonical) ? canonical : type.Name;
-
-    /// <summary>The canonical Keras class name for a class name found in a file or config (aliases resolved).</summary>
-    public static string Canonical(string className) => Aliases.TryGetValue(className, out var c) ? c : className;
+    /// <summary>The class name Keras writes for <paramref name="type"/> (a built-in alias class: its canonical name; a functional <see cref="Model"/>: Keras's "Functional").</summary>
+    public static string ClassName(Type type) => type == typeof(Model) ? ModelConfig.FunctionalClass : TypeCatalog.CanonicalName(type);
 
     /// <summary>
     /// The module Keras writes for a built-in object of <paramref name="type"/> ("keras.layers", "keras.losses", …);

@@ -148,6 +148,24 @@ public class BatchNormalizationTests
     }
 
     [Test]
+    public void SynchronizedIsKeptInTheConfigAndWithoutADistributionIsTheOrdinaryLayer()
+    {
+        var copy = (BatchNormalization)AssertConfigRoundTrip(new BatchNormalization(synchronized: true), [null, 3, 2]);
+        Assert.That(copy.Synchronized, Is.True);
+        Assert.That(copy.GetConfig()["synchronized"], Is.EqualTo(true));
+        Assert.That(new BatchNormalization().GetConfig()["synchronized"], Is.EqualTo(false), "Keras's default");
+        Assert.That(Keras.Distribution.Current, Is.Null);
+        // Training on X(): the batch statistics (2.5, 5; biased variances 1.25, 5) normalize, and the moving
+        // statistics move 1% toward them, exactly as without the option.
+        var bn = new BatchNormalization(synchronized: true);
+        var y = bn.Apply(X(), training: true);
+        AssertClose(y, Expected(XValues, [2.5, 5], [1.25, 5], [1, 1], [0, 0]), [4, 2]);
+        AssertClose(bn.MovingMean.Value, [0.025f, 0.05f], [2]);
+        AssertClose(bn.MovingVariance.Value, [0.99f + 0.0125f, 0.99f + 0.05f], [2]);
+        AssertGradientReachesEveryTrainableWeight(new BatchNormalization(synchronized: true), torch.randn(4, 3, 3, 2));
+    }
+
+    [Test]
     public void ConfigGradientAndBadArguments()
     {
         AssertConfigRoundTrip(new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, gammaInitializer: "he_normal"), [null, 3, 4, 4]);

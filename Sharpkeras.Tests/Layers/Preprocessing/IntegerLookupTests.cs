@@ -1,6 +1,5 @@
 using NUnit.Framework;
 using Sharpkeras.Layers;
-using Sharpkeras.Tests.LayersMisc;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -100,7 +99,7 @@ public class IntegerLookupTests
     public void ConfigRoundTrips()
     {
         var layer = new IntegerLookup(maxTokens: 10, numOovIndices: 2, maskToken: 0, oovToken: -7, vocabulary: [4, 8], invert: false);
-        var back = (IntegerLookup)MiscTestUtils.Rebuild(layer);
+        var back = Registry.CatalogueTestUtil.RoundTrip<Layer>(layer, l => l.GetConfig()) as IntegerLookup ?? throw new AssertionException("not an IntegerLookup");
         Assert.That(back.MaxTokens, Is.EqualTo(10));
         Assert.That(back.NumOovIndices, Is.EqualTo(2));
         Assert.That(back.MaskToken, Is.EqualTo(0));
@@ -114,11 +113,26 @@ public class IntegerLookupTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new IntegerLookup(maxTokens: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new IntegerLookup(numOovIndices: -1));
-        Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "one_hot"));
-        Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "bogus"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "bogus"))!.ParamName, Is.EqualTo("outputMode"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "one_hot", invert: true))!.ParamName, Is.EqualTo("outputMode"));
         Assert.Throws<ArgumentException>(() => new IntegerLookup(maskToken: -1));
         Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabulary: [1, 2, 1]));
-        Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabulary: [1, -1]));
+        // The OOV token may be a vocabulary entry, except when inverting (Keras's rule).
+        Assert.That(new IntegerLookup(vocabulary: [1, -1]).GetVocabulary(), Is.EqualTo(new long[] { -1, 1, -1 }));
+        Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabulary: [1, -1], invert: true));
+        Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabulary: [1, 0], maskToken: 0));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabulary: []))!.ParamName, Is.EqualTo("vocabulary"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(padToMaxTokens: true))!.ParamName, Is.EqualTo("padToMaxTokens"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(oovMethod: "md5"))!.ParamName, Is.EqualTo("oovMethod"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(salt: [1, 2]))!.ParamName, Is.EqualTo("salt"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(oovMethod: "farmhash", salt: [1]))!.ParamName, Is.EqualTo("salt"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "count", sparse: true))!.ParamName, Is.EqualTo("sparse"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabularyDtype: "int32"))!.ParamName, Is.EqualTo("vocabularyDtype"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(idfWeights: [1.0]))!.ParamName, Is.EqualTo("idfWeights"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "tf_idf", vocabulary: [1]))!.ParamName, Is.EqualTo("idfWeights"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new IntegerLookup(outputMode: "tf_idf", vocabulary: [1], idfWeights: [1, 2]))!.ParamName, Is.EqualTo("idfWeights"));
+        Assert.Throws<InvalidOperationException>(() => new IntegerLookup(vocabulary: [1]).Adapt(torch.tensor(new long[] { 1 })));
+        Assert.Throws<InvalidOperationException>(() => new IntegerLookup(outputMode: "multi_hot").Apply(torch.tensor(new long[] { 1 })));
         Assert.Throws<ArgumentException>(() => new IntegerLookup(maxTokens: 3, vocabulary: [1, 2, 3]));
         Assert.Throws<ArgumentException>(() => new IntegerLookup().Adapt(torch.tensor(new float[] { 1f })));
         Assert.Throws<ArgumentException>(() => new IntegerLookup(vocabulary: [1]).Apply(torch.tensor(new float[] { 1f })));

@@ -1,6 +1,5 @@
 using NUnit.Framework;
 using Sharpkeras.Layers;
-using Sharpkeras.Tests.LayersMisc;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,11 +35,15 @@ public class StringLookupTests
     [Test]
     public void ConfigRoundTripsAndBadArgumentsThrow()
     {
-        var back = (StringLookup)MiscTestUtils.Rebuild(new StringLookup(maxTokens: 5, maskToken: "", vocabulary: ["p", "q"]));
+        var back = (StringLookup)Registry.CatalogueTestUtil.RoundTrip<Layer>(new StringLookup(maxTokens: 5, maskToken: "", vocabulary: ["p", "q"]), l => l.GetConfig());
         Assert.That(back.GetVocabulary(), Is.EqualTo(new[] { "", "[UNK]", "p", "q" }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new StringLookup(maxTokens: 1));
         Assert.Throws<ArgumentException>(() => new StringLookup(vocabulary: ["a", "a"]));
-        Assert.Throws<ArgumentException>(() => new StringLookup(outputMode: "one_hot"));
+        Assert.Throws<ArgumentException>(() => new StringLookup(outputMode: "one_hot", invert: true));
+        Assert.Throws<ArgumentException>(() => new StringLookup(encoding: "latin-1"));
+        Assert.Throws<ArgumentException>(() => new StringLookup(salt: [1, 2, 3]));
+        Assert.Throws<InvalidOperationException>(() => new StringLookup(vocabulary: ["a"], invert: true).Lookup(["a"]));
+        Assert.Throws<ArgumentException>(() => new StringLookup(vocabulary: ["a"]).Lookup(new[] { new[] { "a" }, new[] { "a", "a" } }));
         Assert.Throws<ArgumentException>(() => new StringLookup(numOovIndices: 0, vocabulary: ["a"]).Lookup(["b"]));
         Assert.Throws<InvalidOperationException>(() => new StringLookup().Call(torch.zeros(1), false));
     }
