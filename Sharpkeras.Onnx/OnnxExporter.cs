@@ -16,14 +16,14 @@ internal static class OnnxExporter
 
     public static ModelProto Export(Model model, int opset)
     {
-        var g = new OnnxGraphBuilder();
+        var g = new OnnxGraphBuilder(opset);
         g.Graph.Name = model.Name;
         var inputs = new List<OnnxValue>();
         foreach (var (name, shape, dtype) in GraphInputs(model))
         {
             var n = g.Reserve(name);
             g.Graph.Input.Add(OnnxGraphBuilder.ValueInfo(n, ElementType(dtype, model), shape));
-            inputs.Add(new OnnxValue(n, shape));
+            inputs.Add(new OnnxValue(n, shape, DType: dtype));
         }
         var outputs = ExportModel(g, model, inputs);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ internal static class OnnxExporter
             // An output must be produced by a node and appear once: alias it otherwise.
             if (!seen.Add(name) || inputs.Any(x => x.Name == name) || g.Graph.Initializer.Any(t => t.Name == name))
                 name = g.Node("Identity", [o.Name], $"output_{i}");
-            g.Graph.Output.Add(OnnxGraphBuilder.ValueInfo(name, TensorProto.Types.DataType.Float, o.Shape));
+            g.Graph.Output.Add(OnnxGraphBuilder.ValueInfo(name, ElementType(o.DType, model), o.Shape));
         }
         var proto = new ModelProto
         {
@@ -45,12 +45,14 @@ internal static class OnnxExporter
         return proto;
     }
 
-    private static TensorProto.Types.DataType ElementType(ScalarType t, Model model) => t switch
+    /// <summary>The ONNX element type of a Sharpkeras dtype.</summary>
+    public static TensorProto.Types.DataType ElementType(ScalarType t, Model model) => t switch
     {
         ScalarType.Float32 => TensorProto.Types.DataType.Float,
         ScalarType.Int64 => TensorProto.Types.DataType.Int64,
         ScalarType.Int32 => TensorProto.Types.DataType.Int32,
-        _ => throw new NotSupportedException($"Model '{model.Name}' has an input of dtype {t}; the ONNX exporter supports float32, int32 and int64 inputs."),
+        ScalarType.Bool => TensorProto.Types.DataType.Bool,
+        _ => throw new NotSupportedException($"Model '{model.Name}' has an input or output of dtype {t}; the ONNX exporter supports float32, int32, int64 and bool tensors."),
     };
 
     private static List<(string Name, int?[] Shape, ScalarType DType)> GraphInputs(Model model)
@@ -91,7 +93,7 @@ internal static class OnnxExporter
                 var outs = ConvertLayer(g, node.Layer, ins, node.Outputs.Select(o => o.Shape).ToArray());
                 if (outs.Length != node.Outputs.Length)
                     throw new NotSupportedException($"Layer '{node.Layer.Name}' ({node.Layer.GetType().Name}) has {node.Outputs.Length} outputs; the ONNX exporter produced {outs.Length}.");
-                for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i] with { Shape = node.Outputs[i].Shape };
+                for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i] with { Shape = node.Outputs[i].Shape, DType = OutputType(node.Outputs[i].DType) };
             }
             return model.GraphOutputs!.Select(t => values[t]).ToArray();
         }
@@ -102,13 +104,19 @@ internal static class OnnxExporter
             foreach (var layer in seq.Layers)
             {
                 var shape = layer.OutputShape ?? throw new InvalidOperationException($"Layer '{layer.Name}' of model '{model.Name}' is not built; call the model on data before ExportOnnx.");
-                v = ConvertLayer(g, layer, [v], [shape])[0] with { Shape = shape };
+                var outs = ConvertLayer(g, layer, [v], [shape]);
+                if (outs.Length != 1)
+                    throw new NotSupportedException($"Layer '{layer.Name}' ({layer.GetType().Name}) has {outs.Length} outputs, which a Sequential model cannot pass on.");
+                v = outs[0] with { Shape = shape };
             }
             return [v];
         }
         throw new NotSupportedException(
             $"Model '{model.Name}' ({model.GetType().Name}) is a subclassed model whose computation is C# code; only Sequential and Functional models can be exported to ONNX.");
     }
+
+    /// <summary>Float64 and float16 layer outputs are computed in float32 by the exporter.</summary>
+    private static ScalarType OutputType(ScalarType t) => t is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Bool ? t : ScalarType.Float32;
 
     private static OnnxValue[] ConvertLayer(OnnxGraphBuilder g, Layer layer, OnnxValue[] ins, int?[][] outShapes)
     {

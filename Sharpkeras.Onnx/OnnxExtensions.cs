@@ -7,9 +7,10 @@ public static class OnnxExtensions
 {
     /// <summary>
     /// Writes the model's inference graph as a standard ONNX file that ONNX Runtime, ML.NET and other ONNX tools run:
-    /// inputs as Keras users feed them (channels_last images, integer token ids), a dynamic batch dimension, and the
-    /// layers in inference mode (dropout and random augmentation are the identity, batch normalization uses its
-    /// moving statistics). Recurrent layers are unrolled over their (fixed) number of time steps, with Keras's masking.
+    /// one graph input per model input as Keras users feed them (channels_last images, integer token ids, bool
+    /// attention masks), one graph output per model output, a dynamic batch dimension, and the layers in inference mode
+    /// (dropout and random augmentation are the identity, batch normalization uses its moving statistics). Recurrent
+    /// layers are unrolled over their (fixed) number of time steps; Keras masks are applied where Predict applies them.
     /// </summary>
     /// <param name="model">The model to export; it must be built (its input shape known).</param>
     /// <param name="path">The ".onnx" file to write (replaced if it exists; the write is atomic).</param>

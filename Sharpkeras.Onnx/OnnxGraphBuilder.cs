@@ -10,7 +10,13 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private int _counter;
 
+    /// <summary>Creates a builder for the given opset of the default domain.</summary>
+    public OnnxGraphBuilder(int opset = 17) => Opset = opset;
+
     public GraphProto Graph { get; } = new();
+
+    /// <summary>The opset of the default domain the graph is written for (17 or later).</summary>
+    public int Opset { get; }
 
     /// <summary>A value name not used yet, derived from <paramref name="hint"/>.</summary>
     public string Fresh(string hint)
@@ -68,6 +74,62 @@ internal sealed class OnnxGraphBuilder
         foreach (var (name, value) in attributes) node.Attribute.Add(Attribute(name, value));
         Graph.Node.Add(node);
         return outs;
+    }
+
+    // ------------------------------------------------------------------ common nodes
+
+    /// <summary>A reduction over <paramref name="axes"/>: the axes go in an attribute before opset 18 (an input from 18 on; ReduceSum: from 13 on).</summary>
+    public string Reduce(string op, string x, long[] axes, bool keepDims, string hint)
+    {
+        bool axesInput = op == "ReduceSum" || Opset >= 18;
+        return axesInput
+            ? Node(op, [x, Int64(axes, hint + "/axes")], hint, ("keepdims", keepDims ? 1L : 0L))
+            : Node(op, [x], hint, ("axes", axes), ("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /// <summary>Splits <paramref name="x"/> into <paramref name="n"/> equal parts along <paramref name="axis"/>.</summary>
+    public string[] SplitEqual(string x, int n, long axis, string hint) => Opset >= 18
+        ? Nodes("Split", [x], n, hint, ("axis", axis), ("num_outputs", (long)n))
+        : Nodes("Split", [x], n, hint, ("axis", axis));
+
+    public string Transpose(string x, long[] perm, string hint) => Node("Transpose", [x], hint, ("perm", perm));
+
+    public string Reshape(string x, long[] shape, string hint) => Node("Reshape", [x, Int64(shape, hint + "/shape")], hint);
+
+    public string Unsqueeze(string x, long[] axes, string hint) => Node("Unsqueeze", [x, Int64(axes, hint + "/axes")], hint);
+
+    public string Squeeze(string x, long[] axes, string hint) => Node("Squeeze", [x, Int64(axes, hint + "/axes")], hint);
+
+    public string Cast(string x, TensorProto.Types.DataType to, string hint) => Node("Cast", [x], hint, ("to", (long)to));
+
+    /// <summary>x[starts:ends] along <paramref name="axes"/> (ends may be <see cref="long.MaxValue"/> for "to the end").</summary>
+    public string Slice(string x, long[] starts, long[] ends, long[] axes, string hint) =>
+        Node("Slice", [x, Int64(starts, hint + "/starts"), Int64(ends, hint + "/ends"), Int64(axes, hint + "/slice_axes")], hint);
+
+    /// <summary>Zero padding: <paramref name="pads"/> is ONNX's [begin of every axis..., end of every axis...].</summary>
+    public string Pad(string x, long[] pads, string hint) => Node("Pad", [x, Int64(pads, hint + "/pads")], hint);
+
+    /// <summary>The batch size of <paramref name="x"/> as a 1-D int64 value of one element.</summary>
+    public string BatchSize(string x, string hint) =>
+        Node("Slice", [Node("Shape", [x], hint), Int64([0], hint + "/s0"), Int64([1], hint + "/s1")], hint);
+
+    /// <summary>A float32 tensor of zeros of the (1-D int64) shape <paramref name="shape"/>.</summary>
+    public string Zeros(string shape, string hint)
+    {
+        var zero = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        zero.Dims.Add(1);
+        zero.FloatData.Add(0f);
+        return Node("ConstantOfShape", [shape], hint, ("value", zero));
+    }
+
+    /// <summary>A bool constant.</summary>
+    public string Bool(bool[] values, long[] dims, string hint)
+    {
+        var t = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Bool };
+        t.Dims.AddRange(dims);
+        t.RawData = ByteString.CopyFrom(values.Select(b => b ? (byte)1 : (byte)0).ToArray());
+        Graph.Initializer.Add(t);
+        return t.Name;
     }
 
     private static AttributeProto Attribute(string name, object value)

@@ -90,12 +90,19 @@ internal static class ModelConfig
             nodeIndex[n] = list.Count;
             list.Add(n);
         }
-        void WriteRef(KerasTensor t)
+        void WriteRef(KerasTensor t, bool causal = false)
         {
             w.WriteStartArray();
             w.WriteStringValue(t.Node.Layer.Name);
             w.WriteNumberValue(nodeIndex[t.Node]);
             w.WriteNumberValue(t.Index);
+            if (causal)
+            {
+                // The call's keyword arguments, as Keras 2's inbound nodes carry them.
+                w.WriteStartObject();
+                w.WriteBoolean("use_causal_mask", true);
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
         }
         w.WriteStartObject();
@@ -112,7 +119,8 @@ internal static class ModelConfig
                     foreach (var n in ns)
                     {
                         x.WriteStartArray();
-                        foreach (var t in n.Inputs) WriteRef(t);
+                        bool causal = KerasFormat.KerasCallArguments.UsesCausalMask(layer);
+                        foreach (var t in n.Inputs) WriteRef(t, causal);
                         x.WriteEndArray();
                     }
                 x.WriteEndArray();
@@ -267,16 +275,19 @@ internal static class ModelConfig
         return model;
     }
 
-    private readonly record struct Ref(string Layer, int Node, int Tensor);
+    private readonly record struct Ref(string Layer, int Node, int Tensor, bool Causal = false);
 
     private static Ref ReadRef(JsonElement e, string where)
     {
-        // [layer_name, node_index, tensor_index] (Keras 2 adds a 4th element, the call kwargs).
+        // [layer_name, node_index, tensor_index] (Keras 2 adds a 4th element, the call kwargs, of which
+        // use_causal_mask is kept).
         if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() is 3 or 4)
         {
             var a = e.EnumerateArray().ToArray();
+            bool causal = a.Length == 4 && a[3].ValueKind == JsonValueKind.Object
+                          && a[3].TryGetProperty("use_causal_mask", out var c) && c.ValueKind == JsonValueKind.True;
             if (a[0].ValueKind == JsonValueKind.String && a[1].TryGetInt32(out int node) && a[2].TryGetInt32(out int tensor) && node >= 0 && tensor >= 0)
-                return new Ref(a[0].GetString()!, node, tensor);
+                return new Ref(a[0].GetString()!, node, tensor, causal);
         }
         throw new InvalidDataException($"{where}: a tensor reference must be [layer_name, node_index, tensor_index], got {e.GetRawText()}.");
     }
@@ -340,7 +351,7 @@ internal static class ModelConfig
                     var ins = nodes[next[li]].Select(Lookup).ToArray();
                     if (ins.Any(t => t is null)) break;
                     KerasTensor[] outs;
-                    try { outs = layer.ApplyMulti(ins!); }
+                    try { outs = KerasFormat.KerasCallArguments.Apply(layer, ins!, nodes[next[li]].Any(r => r.Causal)); }
                     catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotImplementedException)
                     {
                         throw new InvalidDataException($"{where}: applying layer '{lname}' to its saved inputs failed: {e.Message}", e);

@@ -73,6 +73,12 @@ public class Attention : Layer
     /// <summary>Whether the layer returns [output, attention scores (B, Tq, Tv)] (two outputs).</summary>
     public bool ReturnAttentionScores { get; }
 
+    /// <summary>
+    /// Whether the layer was applied in a functional graph with <c>useCausalMask: true</c> (Keras's call argument
+    /// <c>use_causal_mask</c>); false when it has not been applied symbolically. Read by exporters and savers.
+    /// </summary>
+    public bool UseCausalMask => _graphUseCausalMask ?? false;
+
     /// <summary>The learned scale (after build; null without <see cref="UseScale"/>).</summary>
     public KerasVariable? Scale => _scale;
 

@@ -125,6 +125,12 @@ public sealed class MultiHeadAttention : Layer
     /// <summary>Whether the layer returns [output, attention scores] (two outputs).</summary>
     public bool ReturnAttentionScores { get; }
 
+    /// <summary>
+    /// Whether the layer was applied in a functional graph with <c>useCausalMask: true</c> (Keras's call argument
+    /// <c>use_causal_mask</c>); false when it has not been applied symbolically. Read by exporters and savers.
+    /// </summary>
+    public bool UseCausalMask => _graphUseCausalMask ?? false;
+
     /// <summary>Initializer of the projection kernels.</summary>
     public Initializers.Initializer KernelInitializer { get; }
 

@@ -195,10 +195,10 @@ public class OnnxExportTests
     public void UnsupportedLayerFailsNamingIt()
     {
         var input = Keras.Input(shape: [4, 4, 2]);
-        var output = new Conv2DTranspose(3, 2, name: "upsampler").Apply(input);
+        var output = new Lambda(t => t * 2, name: "doubler").Apply(input);
         var model = new Model(input, output);
         var e = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(Path.Combine(_dir, "x.onnx")))!;
-        Assert.That(e.Message, Does.Contain("'upsampler'").And.Contain("Conv2DTranspose"));
+        Assert.That(e.Message, Does.Contain("'doubler'").And.Contain("Lambda"));
         Assert.That(File.Exists(Path.Combine(_dir, "x.onnx")), Is.False);
 
         Assert.Throws<ArgumentException>(() => model.ExportOnnx(Path.Combine(_dir, "y.onnx"), opset: 12));

@@ -21,7 +21,7 @@ internal static class KerasConfig
         ("lora_rank", "null"), ("lora_alpha", "null"), ("quantization_config", "null"), ("synchronized", "false"),
         ("sparse", "false"), ("ragged", "false"), ("optional", "false"), ("gradient_accumulation_steps", "null"),
         ("loss_scale_factor", "null"), ("use_ema", "false"), ("ema_momentum", "0.99"), ("ema_overwrite_frequency", "null"),
-        ("ignore_class", "null"),
+        ("ignore_class", "null"), ("use_gate", "false"), ("sliding_window", "null"), ("rms_scaling", "false"),
     ];
 
     // ==================================================================================== writing
@@ -88,10 +88,26 @@ internal static class KerasConfig
         ["module"] = "keras", ["class_name"] = "DTypePolicy", ["config"] = new JsonObject { ["name"] = name }, ["registered_name"] = null,
     };
 
+    /// <summary>Keras's InputLayer.get_config: exactly batch_shape, dtype, sparse, ragged, name and optional.</summary>
+    private static void InputLayerToKeras(JsonObject record)
+    {
+        if (record["config"] is not JsonObject config || config["batch_shape"] is not JsonNode batchShape) return;
+        record["config"] = new JsonObject
+        {
+            ["batch_shape"] = batchShape.DeepClone(), ["dtype"] = config["dtype"]?.DeepClone(), ["sparse"] = false, ["ragged"] = false,
+            ["name"] = config["name"]?.DeepClone(), ["optional"] = false,
+        };
+    }
+
     /// <summary>Adds what Keras writes for a layer record whose object is <paramref name="layer"/>.</summary>
     private static void LayerRecordToKeras(JsonObject record, Layer layer)
     {
         if (record["config"] is not JsonObject config) return;
+        if (layer is InputLayer)
+        {
+            InputLayerToKeras(record);
+            return;
+        }
         if (layer is not InputLayer && layer is not Model && config["dtype"] is JsonValue dt && dt.TryGetValue<string>(out var dtype))
             config["dtype"] = DTypePolicy(dtype);
         if (layer is Model { IsFunctional: true } fm && layer.GetType() == typeof(Model)) FunctionalToKeras(config, fm);
@@ -100,6 +116,8 @@ internal static class KerasConfig
             if (config["layers"] is JsonArray layers)
             {
                 int offset = layers.Count - seq.Layers.Count;
+                for (int i = 0; i < offset; i++)
+                    if (layers[i] is JsonObject ir && ir["class_name"]?.GetValue<string>() == nameof(InputLayer)) InputLayerToKeras(ir);
                 for (int i = 0; i < seq.Layers.Count; i++)
                     if (layers[i + offset] is JsonObject lr) LayerRecordToKeras(lr, seq.Layers[i]);
             }
@@ -111,13 +129,6 @@ internal static class KerasConfig
         }
         else if (layer is not InputLayer && layer.Built && layer.InputShape != null && record["build_config"] is null)
             record["build_config"] = new JsonObject { ["input_shape"] = ShapeNode(layer.InputShape) };
-    }
-
-    private static bool TakesSeparateInputs(Layer layer)
-    {
-        for (var t = layer.GetType(); t != null; t = t.BaseType)
-            if (t.FullName == "Sharpkeras.Layers.MultiHeadAttention") return true;
-        return false;
     }
 
     private static void FunctionalToKeras(JsonObject config, Model model)
@@ -152,13 +163,37 @@ internal static class KerasConfig
             string name = lr["name"]!.GetValue<string>();
             var layer = byName[name];
             LayerRecordToKeras(lr, layer);
+            // Keras's attention layers take these as call arguments, not constructor arguments.
+            bool causal = KerasCallArguments.UsesCausalMask(layer);
+            bool scores = KerasCallArguments.ReturnsAttentionScores(layer);
+            if (lr["config"] is JsonObject lc) lc.Remove("return_attention_scores");
             if (lr["inbound_nodes"] is not JsonArray inbound) continue;
             var converted = new JsonArray();
             foreach (var node in inbound.OfType<JsonArray>())
             {
-                var tensors = node.OfType<JsonArray>().Select(Tensor).ToArray<JsonNode?>();
-                JsonArray args = tensors.Length == 1 ? new JsonArray(tensors[0]) : TakesSeparateInputs(layer) ? new JsonArray(tensors) : new JsonArray(new JsonArray(tensors));
-                converted.Add(new JsonObject { ["args"] = args, ["kwargs"] = new JsonObject() });
+                var tensors = node.OfType<JsonArray>().Select(Tensor).ToList();
+                var kwargs = new JsonObject();
+                JsonArray args;
+                if (KerasCallArguments.IsMultiHeadAttention(layer))
+                {
+                    // call(query, value, key=None, ..., attention_mask=None, ...): the bool tensor at the end is the mask.
+                    if (tensors.Count >= 3 && tensors[^1]["config"]?["dtype"]?.GetValue<string>() == "bool")
+                    {
+                        kwargs["attention_mask"] = tensors[^1];
+                        tensors.RemoveAt(tensors.Count - 1);
+                    }
+                    args = new JsonArray(tensors.ToArray<JsonNode?>());
+                }
+                else if (KerasCallArguments.TakesInitialState(layer) && tensors.Count > 1)
+                {
+                    // call(sequences, initial_state=None, ...)
+                    args = new JsonArray(tensors[0]);
+                    kwargs["initial_state"] = new JsonArray(tensors.Skip(1).ToArray<JsonNode?>());
+                }
+                else args = tensors.Count == 1 ? new JsonArray(tensors[0]) : new JsonArray(new JsonArray(tensors.ToArray<JsonNode?>()));
+                if (scores) kwargs["return_attention_scores"] = true;
+                if (causal) kwargs["use_causal_mask"] = true;
+                converted.Add(new JsonObject { ["args"] = args, ["kwargs"] = kwargs });
             }
             lr["inbound_nodes"] = converted;
         }
@@ -243,17 +278,28 @@ internal static class KerasConfig
                         throw new InvalidDataException($"{where}: layer '{lr["name"]}' has an inbound node that is neither a list nor an {{\"args\", \"kwargs\"}} object.");
                     var refs = new JsonArray();
                     CollectTensors(call["args"], refs, where, 0);
+                    bool causal = false;
                     if (call["kwargs"] is JsonObject kwargs)
-                        foreach (var key in new[] { "query", "value", "key" }.Concat(kwargs.Select(k => k.Key).Where(k => k is not ("query" or "value" or "key"))))
+                    {
+                        // Tensors in Sharpkeras's input order: [query, value, key] / [inputs], then the RNN's initial
+                        // states, then MultiHeadAttention's bool attention mask (recognised by its dtype).
+                        string[] tensorKeys = ["query", "value", "key", "inputs", "initial_state", "attention_mask"];
+                        foreach (var key in tensorKeys.Concat(kwargs.Select(k => k.Key).Where(k => !tensorKeys.Contains(k))))
                         {
                             if (!kwargs.TryGetPropertyValue(key, out var kv)) continue;
                             int before = refs.Count;
                             CollectTensors(kv, refs, where, 0);
-                            if (refs.Count > before && key is not ("query" or "value" or "key" or "inputs"))
+                            if (refs.Count > before && !tensorKeys.Contains(key))
                                 throw new InvalidDataException(
                                     $"{where}: layer '{lr["name"]}' is called with a tensor as the keyword argument '{key}', which Sharpkeras cannot rebuild.");
                         }
+                        causal = IsTrue(kwargs["use_causal_mask"]);
+                        if (IsTrue(kwargs["return_attention_scores"]) && lr["config"] is JsonObject lc)
+                            lc["return_attention_scores"] = true;
+                    }
                     if (refs.Count == 0) throw new InvalidDataException($"{where}: layer '{lr["name"]}' has an inbound node without input tensors.");
+                    if (causal)
+                        foreach (var r in refs.OfType<JsonArray>()) r.Add(new JsonObject { ["use_causal_mask"] = true });
                     converted.Add(refs);
                 }
                 lr["inbound_nodes"] = converted;
@@ -262,6 +308,8 @@ internal static class KerasConfig
             if (config[key] is JsonArray a && a.Count == 3 && a[0] is JsonValue first && first.TryGetValue<string>(out _))
                 config[key] = new JsonArray(a.DeepClone());
     }
+
+    private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
     private static void CollectTensors(JsonNode? node, JsonArray refs, string where, int depth)
     {

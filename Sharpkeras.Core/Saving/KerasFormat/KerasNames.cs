@@ -10,8 +10,8 @@ namespace Sharpkeras.Saving.KerasFormat;
 /// </summary>
 internal static partial class KerasNames
 {
-    /// <summary>The class name Keras writes for <paramref name="type"/> (a built-in alias class: its canonical name).</summary>
-    public static string ClassName(Type type) => TypeCatalog.CanonicalName(type);
+    /// <summary>The class name Keras writes for <paramref name="type"/> (a built-in alias class: its canonical name; a functional <see cref="Model"/>: Keras's "Functional").</summary>
+    public static string ClassName(Type type) => type == typeof(Model) ? ModelConfig.FunctionalClass : TypeCatalog.CanonicalName(type);
 
     /// <summary>
     /// The module Keras writes for a built-in object of <paramref name="type"/> ("keras.layers", "keras.losses", …);

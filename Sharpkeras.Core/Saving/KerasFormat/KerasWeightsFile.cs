@@ -18,17 +18,29 @@ internal static class KerasWeightsFile
     {
         using var scope = torch.NewDisposeScope();
         var root = new H5File();
-        foreach (var entry in KerasWeightLayout.Entries(model))
+        H5Group Group(string path, string name)
         {
             H5Group group = root;
-            foreach (var part in (entry.Path.Length == 0 ? "vars" : entry.Path + "/vars").Split('/'))
+            foreach (var part in (path.Length == 0 ? "vars" : path + "/vars").Split('/'))
             {
                 if (!group.TryGetValue(part, out var child)) group[part] = child = new H5Group();
                 group = (H5Group)child;
             }
-            group.Attributes = new Dictionary<string, object> { ["name"] = entry.Layer.Name };
-            for (int i = 0; i < entry.Variables.Count; i++)
-                group[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Dataset(entry.Variables[i].ToKerasLayout());
+            group.Attributes = new Dictionary<string, object> { ["name"] = name };
+            return group;
+        }
+        static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var entry in KerasWeightLayout.Entries(model))
+        {
+            var group = Group(entry.Path, entry.Name);
+            for (int i = 0; i < entry.Variables.Count; i++) group[Index(i)] = Dataset(entry.Variables[i].ToKerasLayout());
+        }
+        // Keras saves the compiled model's optimizer too (its "optimizer" attribute), in save and in save_weights.
+        if (model.Compiled && model.Optimizer is { } opt)
+        {
+            var group = Group("optimizer", opt.Name);
+            var values = KerasOptimizerVariables.Collect(model, opt);
+            for (int i = 0; i < values.Count; i++) group[Index(i)] = Dataset(values[i]);
         }
         root.Write(stream);
     }
@@ -66,8 +78,15 @@ internal static class KerasWeightsFile
             using var file = H5File.Open(stream, leaveOpen: true);
             foreach (var entry in KerasWeightLayout.Entries(model))
             {
+                if (entry.Variables.Count == 0) continue; // an empty group may be absent (older files, other writers)
                 string groupPath = entry.Path.Length == 0 ? "vars" : entry.Path + "/vars";
-                string layerDesc = $"layer '{entry.Layer.Name}' ({KerasNames.ClassName(entry.Layer.GetType())})";
+                // Files of Keras 2.13 name the layer lists "_layer_checkpoint_dependencies" (Keras's loader falls back too).
+                if (!file.LinkExists(groupPath) && file.LinkExists("_layer_checkpoint_dependencies"))
+                {
+                    var legacy = groupPath.Replace("layers", "_layer_checkpoint_dependencies", StringComparison.Ordinal);
+                    if (file.LinkExists(legacy)) groupPath = legacy;
+                }
+                string layerDesc = $"layer '{entry.Name}' ({(entry.Layer is null ? "?" : KerasNames.ClassName(entry.Layer.GetType()))})";
                 if (!file.LinkExists(groupPath))
                     throw new InvalidDataException(
                         $"{source}: the weights of {layerDesc} ({entry.Variables.Count} variables) are missing: the file has no group '/{groupPath}'.");
