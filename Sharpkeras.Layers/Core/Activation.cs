@@ -29,7 +29,21 @@ public sealed class Activation : Layer
     public override Tensor Call(Tensor inputs, bool training) => _fn(inputs);
 
     /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape) => inputShape;
+    /// <remarks>Every activation keeps the shape except <c>"glu"</c>, which halves the last axis (Keras's Activation layer
+    /// reports the input shape there too, which then disagrees with what its call returns).</remarks>
+    public override int?[] ComputeOutputShape(int?[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (ActivationName != "glu" || inputShape.Length == 0) return inputShape;
+        var shape = inputShape.ToArray();
+        if (shape[^1] is int last)
+        {
+            if (last % 2 != 0)
+                throw new ArgumentException($"Layer '{Name}' (Activation \"glu\"): the last axis must have an even length; got {last}.", nameof(inputShape));
+            shape[^1] = last / 2;
+        }
+        return shape;
+    }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
