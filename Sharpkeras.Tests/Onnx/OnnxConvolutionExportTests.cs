@@ -6,31 +6,17 @@ using static Sharpkeras.Tests.Onnx.OnnxTestUtil;
 namespace Sharpkeras.Tests.Onnx;
 
 /// <summary>ONNX export of the transposed convolutions: Keras's output sizes for every padding, stride and output padding.</summary>
-public class OnnxConvolutionExportTests
+public class OnnxConvolutionExportTests : OnnxExportTestBase
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(21);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
-
+    /// <inheritdoc />
+    protected override int Seed => 21;
     private double Check(Layer layer, int?[] inputShape, long[] batchShape)
     {
         var input = Keras.Input(shape: inputShape);
         var model = new Model(input, layer.Apply(input), name: "m_" + layer.Name);
         Randomize(model);
         long[] small = [1, .. batchShape[1..]];
-        return ExportAndCompare(model, _dir, [torch.randn(batchShape)], [torch.randn(small)]);
+        return ExportAndCompare(model, Dir, [torch.randn(batchShape)], [torch.randn(small)]);
     }
 
     // (padding, strides, outputPadding, kernel, dilation): valid and same, with and without output padding,
@@ -76,6 +62,6 @@ public class OnnxConvolutionExportTests
         h = new GlobalAveragePooling2D(dataFormat: "channels_first").Apply(h);
         var model = new Model(input, h, name: "cf");
         Randomize(model);
-        Assert.That(ExportAndCompare(model, _dir, [torch.randn(2, 3, 8, 8)], [torch.randn(1, 3, 8, 8)]), Is.LessThanOrEqualTo(1e-4));
+        Assert.That(ExportAndCompare(model, Dir, [torch.randn(2, 3, 8, 8)], [torch.randn(1, 3, 8, 8)]), Is.LessThanOrEqualTo(1e-4));
     }
 }

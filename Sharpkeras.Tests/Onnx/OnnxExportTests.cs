@@ -9,25 +9,10 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Tests.Onnx;
 
 /// <summary>ExportOnnx: the exported files run in ONNX Runtime and agree with Predict.</summary>
-public class OnnxExportTests
+public class OnnxExportTests : OnnxExportTestBase
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(11);
-        _dir = Path.Combine(Path.GetTempPath(), "sharpkeras-onnx-tests", Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
-
+    /// <inheritdoc />
+    protected override int Seed => 11;
     /// <summary>Runs <paramref name="path"/> in ONNX Runtime on <paramref name="x"/>; returns the first output.</summary>
     private static Tensor RunOnnx(string path, Tensor x)
     {
@@ -50,7 +35,7 @@ public class OnnxExportTests
 
     private double ExportAndCompare(Model model, params Tensor[] batches)
     {
-        var path = Path.Combine(_dir, model.Name + ".onnx");
+        var path = Path.Combine(Dir, model.Name + ".onnx");
         model.ExportOnnx(path);
         double worst = 0;
         foreach (var x in batches) worst = Math.Max(worst, MaxDiff(RunOnnx(path, x), model.Predict(x, verbose: 0)));
@@ -197,12 +182,12 @@ public class OnnxExportTests
         var input = Keras.Input(shape: [4, 4, 2]);
         var output = new Lambda(t => t * 2, name: "doubler").Apply(input);
         var model = new Model(input, output);
-        var e = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(Path.Combine(_dir, "x.onnx")))!;
+        var e = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(Path.Combine(Dir, "x.onnx")))!;
         Assert.That(e.Message, Does.Contain("'doubler'").And.Contain("Lambda"));
-        Assert.That(File.Exists(Path.Combine(_dir, "x.onnx")), Is.False);
+        Assert.That(File.Exists(Path.Combine(Dir, "x.onnx")), Is.False);
 
-        Assert.Throws<ArgumentException>(() => model.ExportOnnx(Path.Combine(_dir, "y.onnx"), opset: 12));
+        Assert.Throws<ArgumentException>(() => model.ExportOnnx(Path.Combine(Dir, "y.onnx"), opset: 12));
         var unbuilt = new Sequential(new Dense(2));
-        Assert.Throws<InvalidOperationException>(() => unbuilt.ExportOnnx(Path.Combine(_dir, "z.onnx")));
+        Assert.Throws<InvalidOperationException>(() => unbuilt.ExportOnnx(Path.Combine(Dir, "z.onnx")));
     }
 }

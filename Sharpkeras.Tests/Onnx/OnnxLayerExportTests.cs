@@ -10,24 +10,10 @@ namespace Sharpkeras.Tests.Onnx;
 /// ONNX export of the single-input layers of the catalogue (reshaping, normalization, activations, preprocessing,
 /// inference-time identities): each alone in a model, run in ONNX Runtime with two batch sizes and compared with Predict.
 /// </summary>
-public class OnnxLayerExportTests
+public class OnnxLayerExportTests : OnnxExportTestBase
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(33);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
-
+    /// <inheritdoc />
+    protected override int Seed => 33;
     private static TestCaseData Case(string name, Func<Layer> make, params int[] shape) => new TestCaseData(name, make, shape).SetName("Layer_" + name);
 
     private static IEnumerable<TestCaseData> Layers()
@@ -132,7 +118,7 @@ public class OnnxLayerExportTests
         Randomize(model);
         long[] big = [3, .. shape.Select(d => (long)d)];
         long[] small = [1, .. shape.Select(d => (long)d)];
-        Assert.That(ExportAndCompare(model, _dir, [torch.randn(big)], [torch.randn(small)]), Is.LessThanOrEqualTo(1e-4), name);
+        Assert.That(ExportAndCompare(model, Dir, [torch.randn(big)], [torch.randn(small)]), Is.LessThanOrEqualTo(1e-4), name);
     }
 
     [Test]
@@ -145,14 +131,14 @@ public class OnnxLayerExportTests
             long width = mode == "one_hot" ? 1 : 5;
             // Out-of-range ids count for nothing, as in Predict.
             var x = torch.randint(-1, 7, [4, width], dtype: ScalarType.Int64);
-            Assert.That(ExportAndCompare(model, _dir, [x], [x[..1]]), Is.LessThanOrEqualTo(1e-4), mode);
+            Assert.That(ExportAndCompare(model, Dir, [x], [x[..1]]), Is.LessThanOrEqualTo(1e-4), mode);
         }
         var ids = Keras.Input(shape: [6], dtype: ScalarType.Int64);
         var tpe = new TokenAndPositionEmbedding(maxLen: 10, vocabSize: 20, embedDim: 4);
         var m2 = new Model(ids, new Dense(2).Apply(tpe.Apply(ids)), name: "tpe");
         Randomize(m2);
         var t = torch.randint(0, 20, [3, 6], dtype: ScalarType.Int64);
-        Assert.That(ExportAndCompare(m2, _dir, [t], [t[..1]]), Is.LessThanOrEqualTo(1e-4));
+        Assert.That(ExportAndCompare(m2, Dir, [t], [t[..1]]), Is.LessThanOrEqualTo(1e-4));
     }
 
     [Test]
@@ -162,7 +148,7 @@ public class OnnxLayerExportTests
         norm.Adapt(torch.randn(50, 4, 3) * 3 + 1);
         var input = Keras.Input(shape: [4, 3]);
         var model = new Model(input, norm.Apply(input), name: "adapted");
-        Assert.That(ExportAndCompare(model, _dir, [torch.randn(2, 4, 3)], [torch.randn(1, 4, 3)]), Is.LessThanOrEqualTo(1e-4));
+        Assert.That(ExportAndCompare(model, Dir, [torch.randn(2, 4, 3)], [torch.randn(1, 4, 3)]), Is.LessThanOrEqualTo(1e-4));
 
         // TimeDistributed around any layer: (batch, time) folded into one axis.
         var frames = Keras.Input(shape: [3, 6, 6, 2]);
@@ -170,7 +156,7 @@ public class OnnxLayerExportTests
         h = new TimeDistributed(new GlobalAveragePooling2D()).Apply(h);
         var m2 = new Model(frames, new LSTM(4).Apply(h), name: "td");
         Randomize(m2);
-        Assert.That(ExportAndCompare(m2, _dir, [torch.randn([2, 3, 6, 6, 2])], [torch.randn([1, 3, 6, 6, 2])]), Is.LessThanOrEqualTo(1e-4));
+        Assert.That(ExportAndCompare(m2, Dir, [torch.randn([2, 3, 6, 6, 2])], [torch.randn([1, 3, 6, 6, 2])]), Is.LessThanOrEqualTo(1e-4));
     }
 
     [Test]
@@ -186,7 +172,7 @@ public class OnnxLayerExportTests
         x[0, 3..] = torch.tensor(0f);
         x[2, 1..] = torch.tensor(0f);
         x[3, 2] = torch.tensor(0f); // a masked step in the middle
-        Assert.That(ExportAndCompare(model, _dir, [x], [x[..1]]), Is.LessThanOrEqualTo(1e-4));
+        Assert.That(ExportAndCompare(model, Dir, [x], [x[..1]]), Is.LessThanOrEqualTo(1e-4));
     }
 
     [Test]
@@ -198,7 +184,7 @@ public class OnnxLayerExportTests
         h = new GlobalMaxPooling1D().Apply(h);
         var model = new Model(input, new Activation("glu").Apply(h), name: "opset18");
         Randomize(model);
-        var path = Path.Combine(_dir, "o18.onnx");
+        var path = Path.Combine(Dir, "o18.onnx");
         model.ExportOnnx(path, opset: 18);
         var x = torch.randn(2, 4, 6);
         Assert.That(MaxDiff(Run(path, x)[0], model.Predict(x, verbose: 0)), Is.LessThanOrEqualTo(1e-4));

@@ -17,6 +17,18 @@ internal static class OnnxTestUtil
         return d;
     }
 
+    /// <summary>Token ids in [1, vocab) right-padded with zeros: row i keeps <c>1 + (i·stride mod steps)</c> tokens.</summary>
+    public static Tensor Padded(int n, int steps, int vocab, int stride)
+    {
+        var x = torch.randint(1, vocab, [n, steps], dtype: ScalarType.Int64);
+        for (int i = 0; i < n; i++)
+        {
+            int len = 1 + i * stride % steps;
+            if (len < steps) x[i, len..] = torch.tensor(0L);
+        }
+        return x;
+    }
+
     private static NamedOnnxValue Input(string name, Tensor x)
     {
         var dims = x.shape.Select(d => (int)d).ToArray();
