@@ -10,12 +10,10 @@ namespace Sharpkeras.Layers;
 /// With Keras's deprecated <c>rmsScaling</c> the output is <c>gamma · x / sqrt(var + epsilon)</c> — scaled by the variance (not
 /// the root mean square, as Keras's warning says; use <see cref="RMSNormalization"/> for that), with gamma always and no beta.
 /// </summary>
-public sealed class LayerNormalization : Layer
+public sealed class LayerNormalization : BaseAxisNormalization
 {
     private KerasVariable? _gamma;
     private KerasVariable? _beta;
-    private long[] _axes = [];
-    private long[]? _broadcast;
     private long[]? _fusedShape;
 
     /// <summary>Creates the layer normalizing over one axis (Keras's defaults).</summary>
@@ -60,17 +58,8 @@ public sealed class LayerNormalization : Layer
         object? betaInitializer = null, object? gammaInitializer = null, object? betaRegularizer = null,
         object? gammaRegularizer = null, object? betaConstraint = null, object? gammaConstraint = null,
         int?[]? inputShape = null, string? name = null, bool rmsScaling = false)
-        : base(name, inputShape: inputShape)
+        : base("LayerNormalization", axis, epsilon, inputShape, name)
     {
-        ArgumentNullException.ThrowIfNull(axis);
-        string owner = $"LayerNormalization '{Name}'";
-        if (axis.Length == 0) throw new ArgumentException($"{owner}: argument 'axis' must name at least one axis.", nameof(axis));
-        if (axis.Distinct().Count() != axis.Length) throw new ArgumentException($"{owner}: argument 'axis' has repeated axes: [{string.Join(", ", axis)}].", nameof(axis));
-        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{owner}: argument 'epsilon' must be finite and >= 0; got {epsilon}.");
-        Axis = axis.ToArray();
-        AxisIsList = true;
-        Epsilon = epsilon;
         Center = center;
         Scale = scale;
         RmsScaling = rmsScaling;
@@ -82,14 +71,6 @@ public sealed class LayerNormalization : Layer
         GammaConstraint = Constraints.Constraint.Get(gammaConstraint);
         SupportsMasking = true;
     }
-
-    /// <summary>The axes normalized over, as given.</summary>
-    public int[] Axis { get; }
-
-    private bool AxisIsList { get; set; }
-
-    /// <summary>Added to the variance.</summary>
-    public double Epsilon { get; }
 
     /// <summary>Whether beta is added.</summary>
     public bool Center { get; }
@@ -124,41 +105,17 @@ public sealed class LayerNormalization : Layer
     /// <summary>beta (after build; null when <see cref="Center"/> is false).</summary>
     public KerasVariable? Beta => _beta;
 
-    private long[] NormalizeAxes(int?[] shape)
-    {
-        int rank = shape.Length;
-        var r = new long[Axis.Length];
-        for (int i = 0; i < Axis.Length; i++)
-        {
-            int a = Axis[i] < 0 ? Axis[i] + rank : Axis[i];
-            if (a < 1 || a >= rank)
-                throw new ArgumentException(
-                    $"Layer '{Name}' (LayerNormalization): axis {Axis[i]} is out of range for input shape {ShapeUtils.Format(shape)} (the batch axis 0 cannot be normalized).", "axis");
-            r[i] = a;
-        }
-        if (r.Distinct().Count() != r.Length)
-            throw new ArgumentException($"Layer '{Name}' (LayerNormalization): axes [{string.Join(", ", Axis)}] name the same axis twice for input shape {ShapeUtils.Format(shape)}.", "axis");
-        return r;
-    }
-
     /// <inheritdoc />
     public override void Build(int?[] inputShape)
     {
-        var axes = NormalizeAxes(inputShape);
-        var dims = new long[axes.Length];
-        for (int i = 0; i < axes.Length; i++)
-            dims[i] = inputShape[axes[i]] is int d ? d
-                : throw new ArgumentException($"Layer '{Name}' (LayerNormalization): the dimension of axis {Axis[i]} must be known; got input shape {ShapeUtils.Format(inputShape)}.", "inputs");
+        var dims = BuildAxes(inputShape, sort: false);
+        var axes = NormalizedAxes;
         if (Scale || RmsScaling) _gamma = AddWeight("gamma", dims, GammaInitializer, GammaRegularizer, constraint: GammaConstraint);
         if (Center && !RmsScaling) _beta = AddWeight("beta", dims, BetaInitializer, BetaRegularizer, constraint: BetaConstraint);
-        _axes = axes;
         int rank = inputShape.Length;
         // Trailing axes in order: torch's fused layer_norm computes exactly Keras's formula.
         bool trailing = axes.Select((a, i) => a == rank - axes.Length + i).All(b => b);
         _fusedShape = trailing && !RmsScaling ? dims : null;
-        // Keras reshapes gamma/beta to the input's rank with the normalized dims in place.
-        _broadcast = Enumerable.Repeat(1L, rank).ToArray();
-        foreach (var a in axes) _broadcast[a] = inputShape[a]!.Value;
     }
 
     /// <inheritdoc />
@@ -166,44 +123,23 @@ public sealed class LayerNormalization : Layer
     {
         if (_fusedShape != null)
             return nn.functional.layer_norm(inputs, _fusedShape, _gamma?.Value, _beta?.Value, Epsilon);
-        var (variance, mean) = torch.var_mean(inputs, _axes, unbiased: false, keepdim: true);
+        var (variance, mean) = torch.var_mean(inputs, NormalizedAxes, unbiased: false, keepdim: true);
         var inv = variance.add(Epsilon).rsqrt();
         if (RmsScaling)
         {
             var outputs = inputs.mul(inv);
-            return _gamma != null ? outputs.mul(_gamma.Value.reshape(_broadcast!)) : outputs;
+            return _gamma != null ? outputs.mul(_gamma.Value.reshape(BroadcastShape!)) : outputs;
         }
-        if (_gamma != null) inv = inv.mul(_gamma.Value.reshape(_broadcast!));
+        if (_gamma != null) inv = inv.mul(_gamma.Value.reshape(BroadcastShape!));
         var shift = mean.neg().mul(inv);
-        if (_beta != null) shift = shift.add(_beta.Value.reshape(_broadcast!));
+        if (_beta != null) shift = shift.add(_beta.Value.reshape(BroadcastShape!));
         return torch.addcmul(shift, inputs, inv, 1);
-    }
-
-    /// <inheritdoc />
-    protected override void ValidateInputs(Tensor[] inputs)
-    {
-        var x = inputs[0];
-        bool ok = InputShape == null || x.dim() == InputShape.Length;
-        for (int i = 0; ok && i < _axes.Length; i++) ok = _axes[i] < x.dim() && x.shape[_axes[i]] == _broadcast![_axes[i]];
-        if (!ok)
-            throw new ArgumentException(
-                $"Input of layer '{Name}' (LayerNormalization) is incompatible: expected shape {ShapeUtils.Format(InputShape)} on the normalized axes, got {ShapeUtils.Format(x.shape)}.", nameof(inputs));
-    }
-
-    /// <inheritdoc />
-    public override int?[] ComputeOutputShape(int?[] inputShape)
-    {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        NormalizeAxes(inputShape);
-        return inputShape;
     }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {
         var c = base.GetConfig();
-        c["axis"] = AxisIsList ? Axis.ToArray() : Axis[0];
-        c["epsilon"] = Epsilon;
         c["center"] = Center;
         c["scale"] = Scale;
         c["rms_scaling"] = RmsScaling;
