@@ -10,10 +10,10 @@ namespace Sharpkeras.Tests.Onnx;
 /// ONNX export of the attention layers with their masks (Keras masks from the embedding, useCausalMask, an explicit
 /// bool attention mask input) and the two-output form that returns the attention scores.
 /// </summary>
-public class OnnxAttentionExportTests : OnnxExportTestBase
+public class OnnxAttentionExportTests : TempFolderTest
 {
     /// <inheritdoc />
-    protected override int Seed => 44;
+    protected override int? Seed => 44;
 
     private static Tensor Padded3(int n, int steps, int vocab) => Padded(n, steps, vocab, stride: 3);
     [Test]

@@ -6,10 +6,10 @@ using static Sharpkeras.Tests.Onnx.OnnxTestUtil;
 namespace Sharpkeras.Tests.Onnx;
 
 /// <summary>ONNX export of the transposed convolutions: Keras's output sizes for every padding, stride and output padding.</summary>
-public class OnnxConvolutionExportTests : OnnxExportTestBase
+public class OnnxConvolutionExportTests : TempFolderTest
 {
     /// <inheritdoc />
-    protected override int Seed => 21;
+    protected override int? Seed => 21;
     private double Check(Layer layer, int?[] inputShape, long[] batchShape)
     {
         var input = Keras.Input(shape: inputShape);

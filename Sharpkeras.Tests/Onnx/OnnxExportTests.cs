@@ -9,10 +9,10 @@ using static TorchSharp.torch;
 namespace Sharpkeras.Tests.Onnx;
 
 /// <summary>ExportOnnx: the exported files run in ONNX Runtime and agree with Predict.</summary>
-public class OnnxExportTests : OnnxExportTestBase
+public class OnnxExportTests : TempFolderTest
 {
     /// <inheritdoc />
-    protected override int Seed => 11;
+    protected override int? Seed => 11;
     /// <summary>Runs <paramref name="path"/> in ONNX Runtime on <paramref name="x"/>; returns the first output.</summary>
     private static Tensor RunOnnx(string path, Tensor x)
     {

@@ -10,10 +10,10 @@ namespace Sharpkeras.Tests.Onnx;
 /// ONNX export of the single-input layers of the catalogue (reshaping, normalization, activations, preprocessing,
 /// inference-time identities): each alone in a model, run in ONNX Runtime with two batch sizes and compared with Predict.
 /// </summary>
-public class OnnxLayerExportTests : OnnxExportTestBase
+public class OnnxLayerExportTests : TempFolderTest
 {
     /// <inheritdoc />
-    protected override int Seed => 33;
+    protected override int? Seed => 33;
     private static TestCaseData Case(string name, Func<Layer> make, params int[] shape) => new TestCaseData(name, make, shape).SetName("Layer_" + name);
 
     private static IEnumerable<TestCaseData> Layers()

@@ -11,23 +11,11 @@ namespace Sharpkeras.Tests.Optimizers;
 /// The optimizer state beyond torch's (EMA averages, gradient accumulators) survives a save, and Adafactor factors over the
 /// last two axes of a weight in Keras's layout.
 /// </summary>
-public class OptimizerStateSavingTests
+public class OptimizerStateSavingTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 3;
 
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(3);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     private static Sequential ConvModel() => new(
         new Conv2D(2, kernelSize: 2, inputShape: [3, 3, 1]),
@@ -54,7 +42,7 @@ public class OptimizerStateSavingTests
         Assert.That(kernelAverage.Value.shape, Is.EqualTo(new long[] { 2, 2, 1, 2 }));
         Assert.That(saved.Count(e => e.Name.EndsWith("/gradient_accumulator", StringComparison.Ordinal)), Is.EqualTo(4));
 
-        var path = Path.Combine(_dir, "ema.skeras");
+        var path = Path.Combine(Dir, "ema.skeras");
         model.Save(path);
         var loaded = Model.Load(path);
         var loadedExtras = loaded.Optimizer!.ExtraState().ToList();

@@ -8,22 +8,8 @@ using static Sharpkeras.Tests.Saving.SavingTestUtil;
 
 namespace Sharpkeras.Tests.Saving;
 
-public class BackupAndRestoreTests
+public class BackupAndRestoreTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     private sealed class Interrupt(int epoch, int batch) : Callback
     {
@@ -75,7 +61,7 @@ public class BackupAndRestoreTests
     public void ResumeAfterExceptionIsBitIdentical(object saveFreq, bool restartWithNewModel)
     {
         var reference = Reference();
-        var backupDir = Path.Combine(_dir, "backup");
+        var backupDir = Path.Combine(Dir, "backup");
 
         Keras.ClearSession();
         Keras.Config.Seed(42);
@@ -107,8 +93,8 @@ public class BackupAndRestoreTests
     [Test]
     public void ResumeAfterSigkillOfARealTrainingProcessIsBitIdentical()
     {
-        var refDir = Path.Combine(_dir, "ref");
-        var runDir = Path.Combine(_dir, "run");
+        var refDir = Path.Combine(Dir, "ref");
+        var runDir = Path.Combine(Dir, "run");
         Directory.CreateDirectory(refDir);
         Directory.CreateDirectory(runDir);
 
@@ -147,17 +133,17 @@ public class BackupAndRestoreTests
     [Test]
     public void SigkillDuringRepeatedSavesNeverLeavesABrokenFile()
     {
-        using (var p = ChildProcess.Start("save-loop", new Dictionary<string, string> { ["CHILD_DIR"] = _dir }))
+        using (var p = ChildProcess.Start("save-loop", new Dictionary<string, string> { ["CHILD_DIR"] = Dir }))
         {
             var err = p.StandardError.ReadToEndAsync();
             var sw = Stopwatch.StartNew();
-            while (!File.Exists(Path.Combine(_dir, "ready")) && !p.HasExited && sw.ElapsedMilliseconds < 120_000) Thread.Sleep(5);
+            while (!File.Exists(Path.Combine(Dir, "ready")) && !p.HasExited && sw.ElapsedMilliseconds < 120_000) Thread.Sleep(5);
             Assert.That(p.HasExited, Is.False, $"the child ended early: {(p.HasExited ? err.Result : "")}");
             Thread.Sleep(400); // some saves happen, and the kill lands at an arbitrary point of one
             p.Kill();
             p.WaitForExit();
         }
-        var loaded = Model.Load(Path.Combine(_dir, "loop.skeras"));
+        var loaded = Model.Load(Path.Combine(Dir, "loop.skeras"));
         Assert.That(loaded.GetWeights()[0].shape, Is.EqualTo(new long[] { 256, 512 }));
     }
 
@@ -167,7 +153,7 @@ public class BackupAndRestoreTests
         Keras.Config.Seed(1);
         var (x, y) = BackupTrainJob.Data();
         var m = Compiled();
-        var dir = Path.Combine(_dir, "keep");
+        var dir = Path.Combine(Dir, "keep");
         Fit(m, x, y, new BackupAndRestore(dir, deleteCheckpoint: false));
         Assert.That(File.Exists(Path.Combine(dir, BackupAndRestore.BackupFileName)), Is.True);
         var weights = m.GetWeights();
@@ -183,7 +169,7 @@ public class BackupAndRestoreTests
         Keras.Config.Seed(1);
         var (x, y) = BackupTrainJob.Data();
         var m = Compiled();
-        var dir = Path.Combine(_dir, "double");
+        var dir = Path.Combine(Dir, "double");
         Assert.Throws<InvalidOperationException>(() =>
             Fit(m, x, y, new BackupAndRestore(dir, doubleCheckpoint: true), new Interrupt(3, 0)));
         Assert.That(File.Exists(Path.Combine(dir, BackupAndRestore.BackupFileName + ".bkp")), Is.True);
@@ -198,7 +184,7 @@ public class BackupAndRestoreTests
         Keras.Config.Seed(1);
         var (x, y) = BackupTrainJob.Data();
         var m = Compiled();
-        var dir = Path.Combine(_dir, "corrupt");
+        var dir = Path.Combine(Dir, "corrupt");
         Directory.CreateDirectory(dir);
         File.WriteAllBytes(Path.Combine(dir, BackupAndRestore.BackupFileName), new byte[100]);
         var before = m.GetWeights();
@@ -211,7 +197,7 @@ public class BackupAndRestoreTests
     {
         Keras.Config.Seed(1);
         var (x, y) = BackupTrainJob.Data();
-        var dir = Path.Combine(_dir, "other");
+        var dir = Path.Combine(Dir, "other");
         var m = Compiled();
         Assert.Throws<InvalidOperationException>(() => Fit(m, x, y, new BackupAndRestore(dir), new Interrupt(1, 0)));
         var other = new Sequential(new Sharpkeras.Layers.Dense(4, inputShape: [6]), new Sharpkeras.Layers.Dense(3));
@@ -226,7 +212,7 @@ public class BackupAndRestoreTests
     {
         Keras.Config.Seed(1);
         var (x, y) = BackupTrainJob.Data();
-        var dir = Path.Combine(_dir, "unbuilt");
+        var dir = Path.Combine(Dir, "unbuilt");
         var m = Compiled();
         Assert.Throws<InvalidOperationException>(() => Fit(m, x, y, new BackupAndRestore(dir), new Interrupt(1, 0)));
         var lazy = new Sequential(new Sharpkeras.Layers.Dense(16), new Sharpkeras.Layers.Dense(3));
@@ -239,9 +225,9 @@ public class BackupAndRestoreTests
     public void ConstructorValidatesArguments()
     {
         Assert.Throws<ArgumentException>(() => new BackupAndRestore(""));
-        Assert.Throws<ArgumentException>(() => new BackupAndRestore(_dir, saveFreq: "batch"));
-        Assert.Throws<ArgumentException>(() => new BackupAndRestore(_dir, saveFreq: -1));
-        Assert.That(new BackupAndRestore(_dir, saveFreq: 4).SaveFreq, Is.EqualTo(4));
-        Assert.That(new BackupAndRestore(_dir).SaveFreq, Is.EqualTo("epoch"));
+        Assert.Throws<ArgumentException>(() => new BackupAndRestore(Dir, saveFreq: "batch"));
+        Assert.Throws<ArgumentException>(() => new BackupAndRestore(Dir, saveFreq: -1));
+        Assert.That(new BackupAndRestore(Dir, saveFreq: 4).SaveFreq, Is.EqualTo(4));
+        Assert.That(new BackupAndRestore(Dir).SaveFreq, Is.EqualTo("epoch"));
     }
 }

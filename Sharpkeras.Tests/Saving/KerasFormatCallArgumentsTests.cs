@@ -13,23 +13,11 @@ namespace Sharpkeras.Tests.Saving;
 /// (attention_mask, use_causal_mask, return_attention_scores, initial_state) through a <c>.keras</c> file written as
 /// Keras writes them (inbound node <c>kwargs</c>), and back: bit-identical predictions of every output.
 /// </summary>
-public class KerasFormatCallArgumentsTests
+public class KerasFormatCallArgumentsTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 8;
 
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(8);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     private static void Randomize(Model model)
     {
@@ -46,7 +34,7 @@ public class KerasFormatCallArgumentsTests
     /// <summary>Saves, loads, and checks every output bit for bit; returns the saved config.json.</summary>
     private JsonObject RoundTrip(Model model, string file, params Tensor[] inputs)
     {
-        var path = Path.Combine(_dir, file);
+        var path = Path.Combine(Dir, file);
         model.Save(path);
         var loaded = Model.Load(path);
         Assert.That(loaded.Outputs.Count, Is.EqualTo(model.Outputs.Count));
@@ -102,7 +90,7 @@ public class KerasFormatCallArgumentsTests
         Assert.That(node["kwargs"]!["return_attention_scores"]!.GetValue<bool>(), Is.True);
 
         // Sharpkeras's own format keeps the causal mask too.
-        var skeras = Path.Combine(_dir, "att.skeras");
+        var skeras = Path.Combine(Dir, "att.skeras");
         model.Save(skeras);
         var back = Model.Load(skeras);
         Assert.That(BitEqual(back.PredictOnBatch([x])[1], model.PredictOnBatch([x])[1]), Is.True);

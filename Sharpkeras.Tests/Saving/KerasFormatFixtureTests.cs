@@ -15,22 +15,8 @@ namespace Sharpkeras.Tests.Saving;
 /// "name" attribute included) load and predict what numpy computes from Keras's layer formulas; and Sharpkeras writes
 /// those same models back with the same groups, datasets and names.
 /// </summary>
-public class KerasFormatFixtureTests
+public class KerasFormatFixtureTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     private static double MaxDiff(Tensor a, Tensor b)
     {
@@ -83,7 +69,7 @@ public class KerasFormatFixtureTests
         // The fixture has Keras's groups (every object's "vars", empty or not, named by its "name" attribute);
         // Sharpkeras's writer must produce the same set of groups, attributes and dataset shapes.
         var model = Model.Load(Fixture(fixture), compile: false);
-        var path = Path.Combine(_dir, fixture);
+        var path = Path.Combine(Dir, fixture);
         model.Save(path);
         var theirs = Layout(new MemoryStream(Weights(Fixture(fixture))));
         var ours = Layout(new MemoryStream(Weights(path)));
@@ -109,7 +95,7 @@ public class KerasFormatFixtureTests
         var model = new Sequential([new Dense(3, inputShape: [2]), new BatchNormalization(), new Dense(1)]);
         model.Compile(optimizer: new Sharpkeras.Optimizers.Adam(learningRate: 0.01), loss: "mse");
         model.Fit(torch.randn(8, 2), torch.randn(8, 1), batchSize: 4, epochs: 1, verbose: 0);
-        var path = Path.Combine(_dir, "adam.weights.h5");
+        var path = Path.Combine(Dir, "adam.weights.h5");
         model.SaveWeights(path);
         using var h5 = PureHDF.H5File.OpenRead(path);
         var group = h5.Group("optimizer/vars");
@@ -143,7 +129,7 @@ public class KerasFormatFixtureTests
         var h = shared.Apply(new RNN(new StackedRNNCells([new SimpleRNNCell(2), new LSTMCell(4)]), returnSequences: true).Apply(x));
         h = shared.Apply(new Bidirectional(new RNN(new GRUCell(2), returnSequences: true)).Apply(h));
         var model = new Model(x, inner.Apply(new GlobalAveragePooling1D().Apply(h)), name: "outer");
-        var path = Path.Combine(_dir, "nested.keras");
+        var path = Path.Combine(Dir, "nested.keras");
         model.Save(path);
         var layout = Layout(new MemoryStream(Weights(path)));
         string[] expected =
@@ -166,7 +152,7 @@ public class KerasFormatFixtureTests
 
         // Keras's InputLayer config has exactly its own keys; a Sequential lists its input layer first.
         var seq = new Sequential([new Dense(2, inputShape: [3])], name: "seq");
-        var spath = Path.Combine(_dir, "seq.keras");
+        var spath = Path.Combine(Dir, "seq.keras");
         seq.Save(spath);
         var cfg = JsonNode.Parse(Encoding.UTF8.GetString(ReadZip(spath).Single(e => e.Name == "config.json").Data))!;
         var first = cfg["config"]!["layers"]![0]!;

@@ -12,25 +12,13 @@ using static Sharpkeras.Tests.Saving.SavingTestUtil;
 namespace Sharpkeras.Tests.Saving;
 
 /// <summary>Keras 3's native <c>.keras</c> format and <c>.weights.h5</c> files.</summary>
-public class KerasFormatTests
+public class KerasFormatTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 5;
+
 
     private static string Fixture(string name) => Path.Combine(TestContext.CurrentContext.TestDirectory, "Saving", "KerasFixtures", name);
-
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(5);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     private static (Tensor x, Tensor y) Expected(string name)
     {
@@ -121,7 +109,7 @@ public class KerasFormatTests
         Randomize(model);
         model.Compile(optimizer: new Sharpkeras.Optimizers.RMSprop(learningRate: 0.003), loss: "mse", metrics: ["mae"]);
         var x = which == "cnn" ? torch.randn(3, 8, 8, 2) : torch.randint(1, 20, [3, 6], dtype: ScalarType.Int64);
-        var path = Path.Combine(_dir, which + ".keras");
+        var path = Path.Combine(Dir, which + ".keras");
         model.Save(path);
 
         var loaded = Model.Load(path);
@@ -139,7 +127,7 @@ public class KerasFormatTests
         var model = CnnModel();
         Randomize(model);
         model.Compile(optimizer: "adam", loss: "categorical_crossentropy", metrics: ["accuracy"]);
-        var path = Path.Combine(_dir, "layout.keras");
+        var path = Path.Combine(Dir, "layout.keras");
         model.Save(path);
 
         var entries = ReadZip(path).ToDictionary(e => e.Name, e => e.Data);
@@ -185,7 +173,7 @@ public class KerasFormatTests
         Assert.That(h5.LinkExists("layers/dense/vars/1"), Is.True);
 
         var seq = SequenceModel();
-        var path2 = Path.Combine(_dir, "seq.keras");
+        var path2 = Path.Combine(Dir, "seq.keras");
         seq.Save(path2);
         using var h52 = H5File.Open(new MemoryStream(ReadZip(path2).Single(e => e.Name == "model.weights.h5").Data), leaveOpen: false);
         Assert.That(h52.Dataset("layers/lstm/cell/vars/0").Space.Dimensions, Is.EqualTo(new ulong[] { 8, 24 }));
@@ -207,7 +195,7 @@ public class KerasFormatTests
         var b = new Dense(5).Apply(x); // created first, but named after a
         var a = new Dense(3).Apply(x);
         var model = new Model(x, new Dense(2).Apply(new Add().Apply(new Dense(5).Apply(a), b)));
-        var path = Path.Combine(_dir, "order.weights.h5");
+        var path = Path.Combine(Dir, "order.weights.h5");
         model.SaveWeights(path);
         using var h5 = H5File.OpenRead(path);
         Assert.That(h5.Dataset("layers/dense/vars/0").Space.Dimensions, Is.EqualTo(new ulong[] { 4, 3 }));
@@ -221,14 +209,14 @@ public class KerasFormatTests
     {
         var model = SequenceModel();
         Randomize(model);
-        var path = Path.Combine(_dir, "w.weights.h5");
+        var path = Path.Combine(Dir, "w.weights.h5");
         model.SaveWeights(path);
         var other = SequenceModel(); // different auto-generated layer names: the file does not depend on them
         Assert.That(other.Layers[2].Name, Is.Not.EqualTo(model.Layers[2].Name));
         other.LoadWeights(path);
         AssertWeightsBitEqual(model.GetWeights(), other.GetWeights());
 
-        var kpath = Path.Combine(_dir, "m.keras");
+        var kpath = Path.Combine(Dir, "m.keras");
         model.Save(kpath);
         var third = SequenceModel();
         third.LoadWeights(kpath);
@@ -239,7 +227,7 @@ public class KerasFormatTests
     public void LoadingWeightsOfAnotherShapeFailsNamingTheWeightAndChangesNothing()
     {
         var small = new Sequential([new Dense(3, inputShape: [4]), new Dense(2)]);
-        var path = Path.Combine(_dir, "small.weights.h5");
+        var path = Path.Combine(Dir, "small.weights.h5");
         small.SaveWeights(path);
         var big = new Sequential([new Dense(5, inputShape: [4]), new Dense(2)]);
         var before = big.GetWeights();
@@ -254,20 +242,20 @@ public class KerasFormatTests
         var model = new Sequential([new Dense(4, activation: "relu", inputShape: [3]), new Dense(1)]);
         model.Compile(optimizer: "sgd", loss: "mse");
         var (x, y) = (torch.randn(8, 3), torch.randn(8, 1));
-        var full = Path.Combine(_dir, "ck-{epoch:02d}.keras");
-        var weights = Path.Combine(_dir, "w-{epoch:02d}.weights.h5");
+        var full = Path.Combine(Dir, "ck-{epoch:02d}.keras");
+        var weights = Path.Combine(Dir, "w-{epoch:02d}.weights.h5");
         model.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0,
             callbacks: [new Sharpkeras.Callbacks.ModelCheckpoint(full), new Sharpkeras.Callbacks.ModelCheckpoint(weights, saveWeightsOnly: true)]);
-        var loaded = Model.Load(Path.Combine(_dir, "ck-02.keras"));
+        var loaded = Model.Load(Path.Combine(Dir, "ck-02.keras"));
         Assert.That(BitEqual(model.Predict(x, verbose: 0), loaded.Predict(x, verbose: 0)), Is.True);
         var fresh = new Sequential([new Dense(4, activation: "relu", inputShape: [3]), new Dense(1)]);
-        fresh.LoadWeights(Path.Combine(_dir, "w-02.weights.h5"));
+        fresh.LoadWeights(Path.Combine(Dir, "w-02.weights.h5"));
         AssertWeightsBitEqual(model.GetWeights(), fresh.GetWeights());
     }
 
     private string Rewrite(string source, Func<List<(string Name, byte[] Data)>, List<(string Name, byte[] Data)>> change)
     {
-        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N")[..8] + ".keras");
+        var path = Path.Combine(Dir, Guid.NewGuid().ToString("N")[..8] + ".keras");
         WriteZip(path, change(ReadZip(source)));
         return path;
     }
@@ -325,7 +313,7 @@ public class KerasFormatTests
     {
         var model = make();
         var x = inputShape.Length == 2 ? torch.randint(0, 50, inputShape, dtype: ScalarType.Int64) : torch.rand(inputShape);
-        var path = Path.Combine(_dir, name + ".keras");
+        var path = Path.Combine(Dir, name + ".keras");
         model.Save(path);
         var loaded = Model.Load(path);
         AssertWeightsBitEqual(model.GetWeights(), loaded.GetWeights());

@@ -9,27 +9,20 @@ using static Sharpkeras.Tests.Saving.SavingTestUtil;
 
 namespace Sharpkeras.Tests.Saving;
 
-public class ModelCheckpointTests
+public class ModelCheckpointTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 21;
+
     private Tensor _x = null!, _y = null!, _vx = null!, _vy = null!;
 
     [SetUp]
     public void SetUp()
     {
-        Keras.ClearSession();
-        Keras.Config.Seed(21);
-        _dir = TempDir();
         _x = torch.randn(20, 4);
         _y = torch.randint(0, 3, [20], dtype: ScalarType.Int64);
         _vx = torch.randn(10, 4);
         _vy = torch.randint(0, 3, [10], dtype: ScalarType.Int64);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
     private Sequential Compiled(double lr = 0.05)
@@ -53,16 +46,16 @@ public class ModelCheckpointTests
     {
         var model = Compiled();
         var rec = new WeightRecorder();
-        var template = Path.Combine(_dir, "ckpt", "model.{epoch:02d}-{loss:.4f}-{val_accuracy:.2f}.skeras");
+        var template = Path.Combine(Dir, "ckpt", "model.{epoch:02d}-{loss:.4f}-{val_accuracy:.2f}.skeras");
         var history = model.Fit(_x, _y, batchSize: 5, epochs: 3, verbose: 0, validationData: (_vx, _vy),
             callbacks: [new ModelCheckpoint(template, monitor: "val_loss"), rec]);
-        var files = Directory.GetFiles(Path.Combine(_dir, "ckpt")).Select(Path.GetFileName).Order().ToList();
+        var files = Directory.GetFiles(Path.Combine(Dir, "ckpt")).Select(Path.GetFileName).Order().ToList();
         var expected = Enumerable.Range(0, 3).Select(e =>
             $"model.{e + 1:00}-{Fmt4(history["loss"][e])}-{history["val_accuracy"][e].ToString("F2", CultureInfo.InvariantCulture)}.skeras").ToList();
         Assert.That(files, Is.EqualTo(expected));
         for (int e = 0; e < 3; e++)
         {
-            var loaded = Model.Load(Path.Combine(_dir, "ckpt", expected[e]));
+            var loaded = Model.Load(Path.Combine(Dir, "ckpt", expected[e]));
             AssertWeightsBitEqual(rec.PerEpoch[e], loaded.GetWeights());
             Assert.That(loaded.Optimizer!.Iterations, Is.EqualTo(4 * (e + 1)), "optimizer state saved with the model");
         }
@@ -73,8 +66,8 @@ public class ModelCheckpointTests
     {
         var model = Compiled(lr: 0.5); // a large step makes val_loss go up and down
         var rec = new WeightRecorder();
-        var numbered = Path.Combine(_dir, "best.{epoch:02d}.skeras");
-        var single = Path.Combine(_dir, "best.skeras");
+        var numbered = Path.Combine(Dir, "best.{epoch:02d}.skeras");
+        var single = Path.Combine(Dir, "best.skeras");
         var history = model.Fit(_x, _y, batchSize: 5, epochs: 8, verbose: 0, validationData: (_vx, _vy),
             callbacks: [new ModelCheckpoint(numbered, saveBestOnly: true), new ModelCheckpoint(single, saveBestOnly: true), rec]);
         var val = history["val_loss"];
@@ -84,7 +77,7 @@ public class ModelCheckpointTests
         for (int e = 0; e < val.Count; e++)
             if (val[e] < best) { best = val[e]; improving.Add(e); }
         Assert.That(improving.Count, Is.LessThan(val.Count), "the test needs an epoch without improvement");
-        var files = Directory.GetFiles(_dir, "best.*.skeras").Select(f => int.Parse(Regex.Match(f, @"best\.(\d+)\.skeras").Groups[1].Value) - 1).Order().ToList();
+        var files = Directory.GetFiles(Dir, "best.*.skeras").Select(f => int.Parse(Regex.Match(f, @"best\.(\d+)\.skeras").Groups[1].Value) - 1).Order().ToList();
         Assert.That(files, Is.EqualTo(improving));
         int argmin = val.IndexOf(val.Min());
         AssertWeightsBitEqual(rec.PerEpoch[argmin], Model.Load(single).GetWeights());
@@ -94,7 +87,7 @@ public class ModelCheckpointTests
     public void ModeMaxAndInitialThreshold()
     {
         var model = Compiled();
-        var path = Path.Combine(_dir, "acc.skeras");
+        var path = Path.Combine(Dir, "acc.skeras");
         // val_accuracy can never exceed 1.0, so with this threshold nothing is ever saved.
         var cb = new ModelCheckpoint(path, monitor: "val_accuracy", saveBestOnly: true, mode: "max", initialValueThreshold: 1.0);
         model.Fit(_x, _y, batchSize: 5, epochs: 2, verbose: 0, validationData: (_vx, _vy), callbacks: [cb]);
@@ -111,12 +104,12 @@ public class ModelCheckpointTests
     {
         var model = Compiled();
         var rec = new WeightRecorder();
-        var path = Path.Combine(_dir, "w.{epoch}.safetensors");
+        var path = Path.Combine(Dir, "w.{epoch}.safetensors");
         model.Fit(_x, _y, batchSize: 5, epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint(path, saveWeightsOnly: true), rec]);
         var fresh = Compiled();
-        fresh.LoadWeights(Path.Combine(_dir, "w.1.safetensors"));
+        fresh.LoadWeights(Path.Combine(Dir, "w.1.safetensors"));
         AssertWeightsBitEqual(rec.PerEpoch[0], fresh.GetWeights());
-        fresh.LoadWeights(Path.Combine(_dir, "w.2.safetensors"));
+        fresh.LoadWeights(Path.Combine(Dir, "w.2.safetensors"));
         AssertWeightsBitEqual(rec.PerEpoch[1], fresh.GetWeights());
     }
 
@@ -127,9 +120,9 @@ public class ModelCheckpointTests
         // 20 samples / batch 4 = 5 batches per epoch. saveFreq 3: the count reaches 3 after epoch 1 batch 3,
         // then epoch 1 batches 4, 5 + epoch 2 batch 1 (Keras adds batch+1 when the batch index restarts),
         // then epoch 2 batches 2, 3, 4. Names are 1-based.
-        var path = Path.Combine(_dir, "b-{epoch}-{batch}.skeras");
+        var path = Path.Combine(Dir, "b-{epoch}-{batch}.skeras");
         model.Fit(_x, _y, batchSize: 4, epochs: 2, verbose: 0, shuffle: false, callbacks: [new ModelCheckpoint(path, saveFreq: 3)]);
-        var names = Directory.GetFiles(_dir, "b-*.skeras").Select(Path.GetFileName).Order().ToList();
+        var names = Directory.GetFiles(Dir, "b-*.skeras").Select(Path.GetFileName).Order().ToList();
         Assert.That(names, Is.EqualTo(new[] { "b-1-3.skeras", "b-2-1.skeras", "b-2-4.skeras" }));
     }
 
@@ -142,9 +135,9 @@ public class ModelCheckpointTests
         Console.SetError(err);
         try
         {
-            var path = Path.Combine(_dir, "m.{epoch}.skeras");
+            var path = Path.Combine(Dir, "m.{epoch}.skeras");
             model.Fit(_x, _y, batchSize: 5, epochs: 3, verbose: 0, callbacks: [new ModelCheckpoint(path, monitor: "val_nope", saveBestOnly: true)]);
-            Assert.That(Directory.GetFiles(_dir, "m.*.skeras").Length, Is.EqualTo(3));
+            Assert.That(Directory.GetFiles(Dir, "m.*.skeras").Length, Is.EqualTo(3));
         }
         finally { Console.SetError(old); }
         var text = err.ToString();
@@ -158,7 +151,7 @@ public class ModelCheckpointTests
         var old = Console.Error;
         Console.SetError(err);
         ModelCheckpoint cb;
-        try { cb = new ModelCheckpoint(Path.Combine(_dir, "x.skeras"), mode: "bogus"); }
+        try { cb = new ModelCheckpoint(Path.Combine(Dir, "x.skeras"), mode: "bogus"); }
         finally { Console.SetError(old); }
         Assert.That(err.ToString(), Does.Contain("ModelCheckpoint mode 'bogus' is unknown, fallback to auto mode."));
         Assert.That(cb.Mode, Is.EqualTo("auto"));
@@ -174,7 +167,7 @@ public class ModelCheckpointTests
         try
         {
             model.Fit(_x, _y, batchSize: 5, epochs: 1, verbose: 0, validationData: (_vx, _vy),
-                callbacks: [new ModelCheckpoint(Path.Combine(_dir, "v.skeras"), verbose: 1, saveBestOnly: true)]);
+                callbacks: [new ModelCheckpoint(Path.Combine(Dir, "v.skeras"), verbose: 1, saveBestOnly: true)]);
         }
         finally { Console.SetOut(old); }
         Assert.That(output.ToString(), Does.Match(@"Epoch 1: val_loss improved from None to \d+\.\d{5}, saving model to .*v\.skeras"));
@@ -184,7 +177,7 @@ public class ModelCheckpointTests
     public void UnwritableFolderFailsBeforeTraining()
     {
         var model = Compiled();
-        var blocker = Path.Combine(_dir, "a-file");
+        var blocker = Path.Combine(Dir, "a-file");
         File.WriteAllText(blocker, "x");
         var before = model.GetWeights();
         var ex = Assert.Throws<IOException>(() => model.Fit(_x, _y, batchSize: 5, epochs: 1, verbose: 0,
@@ -198,21 +191,21 @@ public class ModelCheckpointTests
     {
         var model = Compiled();
         var ex = Assert.Throws<KeyNotFoundException>(() => model.Fit(_x, _y, batchSize: 5, epochs: 1, verbose: 0,
-            callbacks: [new ModelCheckpoint(Path.Combine(_dir, "{val_loss:.2f}.skeras"))]))!;
+            callbacks: [new ModelCheckpoint(Path.Combine(Dir, "{val_loss:.2f}.skeras"))]))!;
         Assert.That(ex.Message, Does.StartWith("Failed to format this callback filepath").And.Contain("'val_loss'"));
     }
 
     [Test]
     public void ConstructorValidatesArguments()
     {
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.h5")));
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.skeras"), saveWeightsOnly: true));
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.safetensors")));
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.skeras"), saveFreq: "batch"));
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m.skeras"), saveFreq: 0));
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(_dir, "m-{epoch.skeras")));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(Dir, "m.h5")));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(Dir, "m.skeras"), saveWeightsOnly: true));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(Dir, "m.safetensors")));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(Dir, "m.skeras"), saveFreq: "batch"));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(Dir, "m.skeras"), saveFreq: 0));
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(Path.Combine(Dir, "m-{epoch.skeras")));
         Assert.Throws<ArgumentException>(() => new ModelCheckpoint(""));
-        Assert.That(new ModelCheckpoint(Path.Combine(_dir, "m.skeras"), saveFreq: 7).SaveFreq, Is.EqualTo(7));
-        Assert.That(new ModelCheckpoint(Path.Combine(_dir, "m.skeras")).SaveFreq, Is.EqualTo("epoch"));
+        Assert.That(new ModelCheckpoint(Path.Combine(Dir, "m.skeras"), saveFreq: 7).SaveFreq, Is.EqualTo(7));
+        Assert.That(new ModelCheckpoint(Path.Combine(Dir, "m.skeras")).SaveFreq, Is.EqualTo("epoch"));
     }
 }

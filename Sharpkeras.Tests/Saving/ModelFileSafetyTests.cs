@@ -10,19 +10,18 @@ using static Sharpkeras.Tests.Saving.SavingTestUtil;
 namespace Sharpkeras.Tests.Saving;
 
 /// <summary>A .skeras file is untrusted input: every malformed variant fails with InvalidDataException.</summary>
-public class ModelFileSafetyTests
+public class ModelFileSafetyTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 5;
+
     private string _good = "";
     private List<(string Name, byte[] Data)> _entries = new();
 
     [SetUp]
     public void SetUp()
     {
-        Keras.ClearSession();
-        Keras.Config.Seed(5);
-        _dir = TempDir();
-        _good = Path.Combine(_dir, "good.skeras");
+        _good = Path.Combine(Dir, "good.skeras");
         var model = SmallSequential();
         model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
         model.TrainOnBatch(torch.randn(4, 4), torch.tensor(new long[] { 0, 1, 2, 1 }));
@@ -31,15 +30,11 @@ public class ModelFileSafetyTests
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        AtomicFile.BeforeRename = null;
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
+    public void TearDown() => AtomicFile.BeforeRename = null;
 
     private string Variant(IEnumerable<(string Name, byte[] Data)> entries)
     {
-        var p = Path.Combine(_dir, $"v{Guid.NewGuid():N}.skeras");
+        var p = Path.Combine(Dir, $"v{Guid.NewGuid():N}.skeras");
         WriteZip(p, entries);
         return p;
     }
@@ -84,7 +79,7 @@ public class ModelFileSafetyTests
     [Test]
     public void NotAZipIsRejected()
     {
-        var p = Path.Combine(_dir, "junk.skeras");
+        var p = Path.Combine(Dir, "junk.skeras");
         File.WriteAllBytes(p, Encoding.UTF8.GetBytes("this is not a zip file at all, just text"));
         ExpectInvalid(p, "not a valid .skeras");
     }
@@ -92,7 +87,7 @@ public class ModelFileSafetyTests
     [Test]
     public void TruncatedZipIsRejected()
     {
-        var p = Path.Combine(_dir, "trunc.skeras");
+        var p = Path.Combine(Dir, "trunc.skeras");
         var bytes = File.ReadAllBytes(_good);
         File.WriteAllBytes(p, bytes[..(bytes.Length / 2)]);
         Assert.Throws<InvalidDataException>(() => Model.Load(p));
@@ -160,7 +155,7 @@ public class ModelFileSafetyTests
     {
         var input = Keras.Input(shape: [4], name: "x");
         var model = new Model(input, new Sharpkeras.Layers.Dense(2, name: "d").Apply(input));
-        var path = Path.Combine(_dir, "f.skeras");
+        var path = Path.Combine(Dir, "f.skeras");
         model.Save(path);
         var entries = ReadZip(path);
         string Edit(Action<JsonObject> edit)
@@ -180,7 +175,7 @@ public class ModelFileSafetyTests
     public void ZipBombDeclaringImpossibleSizeIsRejected()
     {
         // Declared uncompressed sizes are checked against what deflate can produce before anything is read.
-        var p = Path.Combine(_dir, "bomb.skeras");
+        var p = Path.Combine(Dir, "bomb.skeras");
         using (var zip = ZipFile.Open(p, ZipArchiveMode.Create))
         {
             foreach (var (name, data) in _entries.Where(e => e.Name != "model.safetensors"))
@@ -205,7 +200,7 @@ public class ModelFileSafetyTests
         var ex = Assert.Throws<InvalidOperationException>(() => bad.Save(_good))!;
         Assert.That(ex.Message, Does.Contain("fn").And.Contain("never stores code"));
         Assert.That(File.ReadAllBytes(_good), Is.EqualTo(before));
-        Assert.That(TempLeftovers(_dir), Is.Empty);
+        Assert.That(TempLeftovers(Dir), Is.Empty);
     }
 
     [Test]
@@ -219,7 +214,7 @@ public class ModelFileSafetyTests
         Assert.That(seen, Is.Not.Null);
         Assert.That(Path.GetDirectoryName(seen), Is.EqualTo(Path.GetDirectoryName(Path.GetFullPath(_good))), "the temporary file is in the target's folder");
         Assert.That(File.ReadAllBytes(_good), Is.EqualTo(before));
-        Assert.That(TempLeftovers(_dir), Is.Empty);
+        Assert.That(TempLeftovers(Dir), Is.Empty);
     }
 
     [Test]
@@ -232,18 +227,18 @@ public class ModelFileSafetyTests
             throw new IOException("disk full");
         }));
         Assert.That(File.ReadAllBytes(_good), Is.EqualTo(before));
-        Assert.That(TempLeftovers(_dir), Is.Empty);
+        Assert.That(TempLeftovers(Dir), Is.Empty);
     }
 
     [Test]
     public void SaveArgumentChecks()
     {
         var m = SmallSequential();
-        Assert.Throws<ArgumentException>(() => m.Save(Path.Combine(_dir, "m.h5")));
+        Assert.Throws<ArgumentException>(() => m.Save(Path.Combine(Dir, "m.h5")));
         Assert.Throws<IOException>(() => m.Save(_good, overwrite: false));
-        Assert.Throws<DirectoryNotFoundException>(() => m.Save(Path.Combine(_dir, "missing", "m.skeras")));
-        Directory.CreateDirectory(Path.Combine(_dir, "d.skeras"));
-        Assert.Throws<IOException>(() => m.Save(Path.Combine(_dir, "d.skeras")));
-        Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(_dir, "none.skeras")));
+        Assert.Throws<DirectoryNotFoundException>(() => m.Save(Path.Combine(Dir, "missing", "m.skeras")));
+        Directory.CreateDirectory(Path.Combine(Dir, "d.skeras"));
+        Assert.Throws<IOException>(() => m.Save(Path.Combine(Dir, "d.skeras")));
+        Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(Dir, "none.skeras")));
     }
 }

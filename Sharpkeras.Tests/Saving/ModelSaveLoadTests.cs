@@ -12,23 +12,11 @@ using static Sharpkeras.Tests.Saving.SavingTestUtil;
 
 namespace Sharpkeras.Tests.Saving;
 
-public class ModelSaveLoadTests
+public class ModelSaveLoadTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 3;
 
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(3);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     private static (Tensor x, Tensor y) Data(int n = 16, int features = 4, int classes = 3) =>
         (torch.randn(n, features), torch.randint(0, classes, [n], dtype: ScalarType.Int64));
@@ -40,7 +28,7 @@ public class ModelSaveLoadTests
         model.Compile(optimizer: new Adam(learningRate: 0.01, beta1: 0.8), loss: new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
         var (x, y) = Data();
         model.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0);
-        var path = Path.Combine(_dir, "seq.skeras");
+        var path = Path.Combine(Dir, "seq.skeras");
         model.Save(path);
 
         var loaded = Model.Load(path);
@@ -67,7 +55,7 @@ public class ModelSaveLoadTests
     {
         var model = SmallSequential();
         model.Compile(optimizer: "sgd", loss: "mse");
-        var path = Path.Combine(_dir, "seq.skeras");
+        var path = Path.Combine(Dir, "seq.skeras");
         model.Save(path);
         var entries = ReadZip(path);
         Assert.That(entries.Select(e => e.Name), Is.EqualTo(new[] { "config.json", "model.safetensors" })); // optimizer not built yet
@@ -109,7 +97,7 @@ public class ModelSaveLoadTests
         var xa = torch.randn(8, 4);
         var xb = torch.randn(8, 4);
         model.Fit([xa, xb], [torch.randint(0, 3, [8], dtype: ScalarType.Int64), torch.randn(8, 1)], batchSize: 4, epochs: 1, verbose: 0);
-        var path = Path.Combine(_dir, "f.skeras");
+        var path = Path.Combine(Dir, "f.skeras");
         model.Save(path);
 
         using (var doc = JsonDocument.Parse(ReadZip(path)[0].Data))
@@ -147,9 +135,9 @@ public class ModelSaveLoadTests
         var input = Keras.Input(shape: [4]);
         var output = new Dense(2, name: "head").Apply(inner.Apply(input));
         var model = new Model(input, output);
-        var path = Path.Combine(_dir, "n.skeras");
+        var path = Path.Combine(Dir, "n.skeras");
         model.Save(path);
-        var wpath = Path.Combine(_dir, "n.safetensors");
+        var wpath = Path.Combine(Dir, "n.safetensors");
         model.SaveWeights(wpath);
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(wpath).AsSpan(8, (int)BitConverter.ToUInt64(File.ReadAllBytes(wpath), 0)).ToArray()))
             Assert.That(doc.RootElement.TryGetProperty("block/dense/kernel", out _), Is.True, "nested weights are named by their layer path");
@@ -167,7 +155,7 @@ public class ModelSaveLoadTests
         var x = torch.randn(6, 5);
         model.Compile(optimizer: "adam", loss: "mse");
         model.Fit(x, torch.randn(6, 2), batchSize: 3, epochs: 1, verbose: 0);
-        var path = Path.Combine(_dir, "s.skeras");
+        var path = Path.Combine(Dir, "s.skeras");
         model.Save(path);
 
         // In a "fresh process" its inner layers get other automatic names; loading still matches them.
@@ -184,7 +172,7 @@ public class ModelSaveLoadTests
     {
         var model = new UnregisteredNet();
         model.PredictOnBatch(torch.randn(2, 3));
-        var path = Path.Combine(_dir, "u.skeras");
+        var path = Path.Combine(Dir, "u.skeras");
         model.Save(path);
         var ex = Assert.Throws<InvalidDataException>(() => Model.Load(path))!;
         Assert.That(ex.Message, Does.Contain("UnregisteredNet").And.Contain("RegisterSerializable"));
@@ -212,7 +200,7 @@ public class ModelSaveLoadTests
         model.Compile(optimizer: opt, loss: "sparse_categorical_crossentropy");
         var (x, y) = Data(12);
         for (int i = 0; i < 3; i++) model.TrainOnBatch(x, y);
-        var path = Path.Combine(_dir, "t.skeras");
+        var path = Path.Combine(Dir, "t.skeras");
         model.Save(path);
         var entries = ReadZip(path);
         Assert.That(entries.Select(e => e.Name), Does.Contain("optimizer.safetensors"));
@@ -255,7 +243,7 @@ public class ModelSaveLoadTests
             metrics: [new Sharpkeras.Metrics.SparseCategoricalAccuracy(name: "acc")]);
         var (x, y) = Data(12);
         for (int i = 0; i < 3; i++) model.TrainOnBatch(x, y);
-        var path = Path.Combine(_dir, "o.skeras");
+        var path = Path.Combine(Dir, "o.skeras");
         model.Save(path);
 
         var loaded = Model.Load(path);
@@ -279,7 +267,7 @@ public class ModelSaveLoadTests
     {
         var model = SmallSequential();
         model.Compile(optimizer: "adam", loss: "mse");
-        var path = Path.Combine(_dir, "c.skeras");
+        var path = Path.Combine(Dir, "c.skeras");
         model.Save(path);
         Assert.That(Model.Load(path, compile: false).Compiled, Is.False);
     }
@@ -295,7 +283,7 @@ public class ModelSaveLoadTests
         model.Compile(optimizer: new Adam(learningRate: 0.02), loss: "sparse_categorical_crossentropy");
         var (x, y) = Data();
         model.TrainOnBatch(x, y);
-        var path = Path.Combine(_dir, "v1.skeras");
+        var path = Path.Combine(Dir, "v1.skeras");
         model.Save(path);
 
         // Version 0 (defined by this format's history): no format_version/library_version, the compile
@@ -310,7 +298,7 @@ public class ModelSaveLoadTests
         cc.Remove("optimizer");
         cc["optimizer_config"] = opt;
         root["training_config"] = cc;
-        var v0 = Path.Combine(_dir, "v0.skeras");
+        var v0 = Path.Combine(Dir, "v0.skeras");
         WriteZip(v0, [("config.json", Json(root)), entries.Single(e => e.Name == "model.safetensors")]);
 
         var loaded = Model.Load(v0);
@@ -323,7 +311,7 @@ public class ModelSaveLoadTests
     [Test]
     public void NewerFormatVersionIsRejected()
     {
-        var path = Path.Combine(_dir, "m.skeras");
+        var path = Path.Combine(Dir, "m.skeras");
         SmallSequential().Save(path);
         var entries = ReadZip(path);
         var root = JsonNode.Parse(entries[0].Data)!.AsObject();

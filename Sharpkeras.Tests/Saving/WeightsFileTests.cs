@@ -8,29 +8,17 @@ using static Sharpkeras.Tests.Saving.SavingTestUtil;
 
 namespace Sharpkeras.Tests.Saving;
 
-public class WeightsFileTests
+public class WeightsFileTests : TempFolderTest
 {
-    private string _dir = "";
+    /// <inheritdoc />
+    protected override int? Seed => 11;
 
-    [SetUp]
-    public void SetUp()
-    {
-        Keras.ClearSession();
-        Keras.Config.Seed(11);
-        _dir = TempDir();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
 
     [Test]
     public void SaveWeightsWritesSafetensorsAnIndependentReaderUnderstands()
     {
         var model = SmallSequential();
-        var path = Path.Combine(_dir, "w.safetensors");
+        var path = Path.Combine(Dir, "w.safetensors");
         model.SaveWeights(path);
         var bytes = File.ReadAllBytes(path);
 
@@ -62,7 +50,7 @@ public class WeightsFileTests
         var input = Keras.Input(shape: [3]);
         var layer = new PermutedKernel(5, name: "perm");
         var model = new Model(input, layer.Apply(input));
-        var path = Path.Combine(_dir, "p.safetensors");
+        var path = Path.Combine(Dir, "p.safetensors");
         model.SaveWeights(path);
         var (shape, values) = RawF32(File.ReadAllBytes(path), "perm/kernel");
         // Keras shape (2, in=3, units=5) although the live tensor is (5, 3, 2).
@@ -85,7 +73,7 @@ public class WeightsFileTests
     public void LoadWeightsRestoresEveryWeightBitForBit()
     {
         var a = SmallSequential();
-        var path = Path.Combine(_dir, "a.safetensors");
+        var path = Path.Combine(Dir, "a.safetensors");
         a.SaveWeights(path);
         var b = SmallSequential(); // other names (dense_2, dense_3) and other initial values
         Assert.That(BitEqual(a.GetWeights()[0], b.GetWeights()[0]), Is.False);
@@ -99,7 +87,7 @@ public class WeightsFileTests
     public void LoadWeightsAcceptsASkerasFile()
     {
         var a = SmallSequential();
-        var path = Path.Combine(_dir, "m.skeras");
+        var path = Path.Combine(Dir, "m.skeras");
         a.Save(path);
         var b = SmallSequential();
         b.LoadWeights(path);
@@ -110,7 +98,7 @@ public class WeightsFileTests
     public void ShapeMismatchNamesTheWeightAndBothShapesAndChangesNothing()
     {
         var a = SmallSequential(inputs: 4);
-        var path = Path.Combine(_dir, "a.safetensors");
+        var path = Path.Combine(Dir, "a.safetensors");
         a.SaveWeights(path);
         var b = SmallSequential(inputs: 6); // dense/kernel (6, 8) instead of (4, 8); everything else fits
         var before = b.GetWeights();
@@ -123,7 +111,7 @@ public class WeightsFileTests
     public void MissingAndExtraWeightsAreNamed()
     {
         var a = SmallSequential();
-        var path = Path.Combine(_dir, "a.safetensors");
+        var path = Path.Combine(Dir, "a.safetensors");
         a.SaveWeights(path);
         Keras.ClearSession();
         var b = new Sequential(new Dense(8, activation: "relu", inputShape: [4]), new Dense(3), new Dense(2));
@@ -136,7 +124,7 @@ public class WeightsFileTests
     public void WrongDTypeIsRejected()
     {
         var model = SmallSequential();
-        var path = Path.Combine(_dir, "i.safetensors");
+        var path = Path.Combine(Dir, "i.safetensors");
         // Same names and shapes as the model, but int64 values.
         var header = """
         {"dense/kernel":{"dtype":"I64","shape":[4,8],"data_offsets":[0,256]},"dense/bias":{"dtype":"F32","shape":[8],"data_offsets":[256,288]},
@@ -153,7 +141,7 @@ public class WeightsFileTests
     public void LoadWeightsIntoUnbuiltModelExplains()
     {
         var a = SmallSequential();
-        var path = Path.Combine(_dir, "a.safetensors");
+        var path = Path.Combine(Dir, "a.safetensors");
         a.SaveWeights(path);
         var b = new Sequential(new Dense(8), new Dense(3));
         var ex = Assert.Throws<ArgumentException>(() => b.LoadWeights(path))!;
@@ -164,10 +152,10 @@ public class WeightsFileTests
     public void BadArgumentsAreRejected()
     {
         var m = SmallSequential();
-        Assert.Throws<ArgumentException>(() => m.SaveWeights(Path.Combine(_dir, "w.h5")));
-        Assert.Throws<FileNotFoundException>(() => m.LoadWeights(Path.Combine(_dir, "none.safetensors")));
-        Assert.Throws<DirectoryNotFoundException>(() => m.SaveWeights(Path.Combine(_dir, "no", "such", "w.safetensors")));
-        var p = Path.Combine(_dir, "w.safetensors");
+        Assert.Throws<ArgumentException>(() => m.SaveWeights(Path.Combine(Dir, "w.h5")));
+        Assert.Throws<FileNotFoundException>(() => m.LoadWeights(Path.Combine(Dir, "none.safetensors")));
+        Assert.Throws<DirectoryNotFoundException>(() => m.SaveWeights(Path.Combine(Dir, "no", "such", "w.safetensors")));
+        var p = Path.Combine(Dir, "w.safetensors");
         m.SaveWeights(p);
         Assert.Throws<IOException>(() => m.SaveWeights(p, overwrite: false));
     }
@@ -207,7 +195,7 @@ public class WeightsFileTests
     {
         var model = SmallSequential();
         var before = model.GetWeights();
-        var path = Path.Combine(_dir, "bad.safetensors");
+        var path = Path.Combine(Dir, "bad.safetensors");
         WriteRawSafeTensors(path, header, new byte[dataBytes], declared);
         var ex = Assert.Throws<InvalidDataException>(() => model.LoadWeights(path))!;
         Assert.That(ex.Message, Does.Contain(expect));
@@ -218,10 +206,10 @@ public class WeightsFileTests
     public void TooShortAndNonUtf8FilesAreInvalidData()
     {
         var model = SmallSequential();
-        var p1 = Path.Combine(_dir, "short.safetensors");
+        var p1 = Path.Combine(Dir, "short.safetensors");
         File.WriteAllBytes(p1, [1, 2, 3]);
         Assert.That(Assert.Throws<InvalidDataException>(() => model.LoadWeights(p1))!.Message, Does.Contain("too short"));
-        var p2 = Path.Combine(_dir, "utf.safetensors");
+        var p2 = Path.Combine(Dir, "utf.safetensors");
         var bad = new byte[] { 8, 0, 0, 0, 0, 0, 0, 0, (byte)'{', 0xff, 0xfe, (byte)'}', 32, 32, 32, 32 };
         File.WriteAllBytes(p2, bad);
         Assert.That(Assert.Throws<InvalidDataException>(() => model.LoadWeights(p2))!.Message, Does.Contain("UTF-8"));
@@ -230,7 +218,7 @@ public class WeightsFileTests
     [Test]
     public void BoolTensorsMustHoldZeroOrOne()
     {
-        var path = Path.Combine(_dir, "b.safetensors");
+        var path = Path.Combine(Dir, "b.safetensors");
         WriteRawSafeTensors(path, "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,3]}}", [1, 2, 0]);
         using (var fs = File.OpenRead(path))
             Assert.Throws<InvalidDataException>(() => SafeTensors.Read(fs, "b"));
