@@ -25,6 +25,20 @@ public partial class Model : Layer
     public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
         : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], [outputs ?? throw new ArgumentNullException(nameof(outputs))], name) { }
 
+    /// <summary>Creates a Functional model with one input and several outputs (Keras's <c>Model(inputs=x, outputs=[a, b])</c>).</summary>
+    /// <param name="inputs">The symbolic input made by <c>Keras.Input</c>.</param>
+    /// <param name="outputs">The symbolic outputs, in the order the model returns them.</param>
+    /// <param name="name">The model's name (default "functional_N").</param>
+    public Model(KerasTensor inputs, KerasTensor[] outputs, string? name = null)
+        : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], outputs, name) { }
+
+    /// <summary>Creates a Functional model with several inputs and one output (Keras's <c>Model(inputs=[a, b], outputs=y)</c>).</summary>
+    /// <param name="inputs">The symbolic inputs made by <c>Keras.Input</c>, in the order <c>Fit</c>/<c>Predict</c> take them.</param>
+    /// <param name="outputs">The symbolic output.</param>
+    /// <param name="name">The model's name (default "functional_N").</param>
+    public Model(KerasTensor[] inputs, KerasTensor outputs, string? name = null)
+        : this(inputs, [outputs ?? throw new ArgumentNullException(nameof(outputs))], name) { }
+
     /// <summary>Creates a Functional model with several inputs and/or outputs.</summary>
     /// <param name="inputs">The symbolic inputs made by <c>Keras.Input</c>, in the order <c>Fit</c>/<c>Predict</c> take them.</param>
     /// <param name="outputs">The symbolic outputs, in the order the model returns them.</param>
