@@ -24,8 +24,18 @@ public sealed class KerasVariable
         {
             TorchToKerasPermutation = new int[kerasToTorchPermutation.Length];
             for (int i = 0; i < kerasToTorchPermutation.Length; i++) TorchToKerasPermutation[kerasToTorchPermutation[i]] = i;
+            _toTorch = kerasToTorchPermutation.Select(i => (long)i).ToArray();
+            _toKeras = TorchToKerasPermutation.Select(i => (long)i).ToArray();
         }
     }
+
+    private readonly long[]? _toTorch, _toKeras;
+
+    /// <summary>A tensor in this weight's stored (torch) layout viewed in Keras's layout (no copy; itself when they agree).</summary>
+    internal Tensor InKerasLayout(Tensor torchLayout) => _toKeras is null ? torchLayout : torchLayout.permute(_toKeras);
+
+    /// <summary>A tensor in this weight's Keras layout viewed in the stored (torch) layout (no copy; itself when they agree).</summary>
+    internal Tensor InTorchLayout(Tensor kerasLayout) => _toTorch is null ? kerasLayout : kerasLayout.permute(_toTorch);
 
     /// <summary>The layer that owns this weight.</summary>
     public Layer Owner { get; }
@@ -94,18 +104,15 @@ public sealed class KerasVariable
     internal void ApplyConstraint()
     {
         if (Constraint is null) return;
-        var keras = TorchToKerasPermutation is null ? Raw : Raw.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
-        using var projected = Constraint.Call(keras);
-        Raw.copy_(KerasToTorchPermutation is null ? projected : projected.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray()));
+        using var projected = Constraint.Call(InKerasLayout(Raw));
+        Raw.copy_(InTorchLayout(projected));
     }
 
     /// <summary>A copy of the value in Keras's layout, detached, on the CPU.</summary>
     public Tensor ToKerasLayout()
     {
         using var _ = torch.no_grad();
-        var v = Raw.detach();
-        if (TorchToKerasPermutation != null) v = v.permute(TorchToKerasPermutation.Select(i => (long)i).ToArray());
-        return v.to(torch.CPU).contiguous().clone();
+        return InKerasLayout(Raw.detach()).to(torch.CPU).contiguous().clone();
     }
 
     /// <summary>Assigns a value given in Keras's layout (copied in place; shape checked).</summary>
@@ -118,9 +125,7 @@ public sealed class KerasVariable
             throw new ArgumentException(
                 $"Weight '{Path}' expects shape ({string.Join(", ", KerasShape)}), got ({string.Join(", ", kerasValue.shape)}).", nameof(kerasValue));
         using var _ = torch.no_grad();
-        var v = kerasValue;
-        if (KerasToTorchPermutation != null) v = v.permute(KerasToTorchPermutation.Select(i => (long)i).ToArray());
-        Raw.copy_(v.to(Raw.dtype, Raw.device));
+        Raw.copy_(InTorchLayout(kerasValue).to(Raw.dtype, Raw.device));
     }
 
     /// <inheritdoc />

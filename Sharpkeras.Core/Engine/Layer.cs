@@ -729,9 +729,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         foreach (var v in Variables)
         {
             if (v.Regularizer == null || !v.Trainable) continue;
-            // Keras runs regularizers in the variable type.
-            var w = v.TorchToKerasPermutation == null ? v.Raw : v.Raw.permute(v.TorchToKerasPermutation.Select(i => (long)i).ToArray());
-            var p = v.Regularizer.Call(w);
+            var p = v.Regularizer.Call(v.InKerasLayout(v.Raw)); // in the variable type, as Keras
             total = total is null ? p : total + p;
         }
         return total;

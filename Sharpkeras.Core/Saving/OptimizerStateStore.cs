@@ -63,10 +63,7 @@ internal static class OptimizerStateStore
                 {
                     case null: break;
                     case Tensor t:
-                        var c = t.detach();
-                        if (v.TorchToKerasPermutation != null && c.shape.SequenceEqual(v.Value.shape))
-                            c = c.permute(v.TorchToKerasPermutation.Select(x => (long)x).ToArray());
-                        list.Add((name, c.cpu().contiguous().clone()));
+                        list.Add((name, ToKeras(t.detach(), v).cpu().contiguous().clone()));
                         break;
                     case long l: list.Add((name, torch.tensor(l))); break;
                     case int n: list.Add((name, torch.tensor(n))); break;
@@ -86,7 +83,7 @@ internal static class OptimizerStateStore
     }
 
     private static Tensor ToKeras(Tensor t, KerasVariable v) =>
-        v.TorchToKerasPermutation != null && t.shape.SequenceEqual(v.Value.shape) ? t.permute(v.TorchToKerasPermutation.Select(x => (long)x).ToArray()) : t;
+        t.shape.SequenceEqual(v.Value.shape) ? v.InKerasLayout(t) : t;
 
     /// <summary>
     /// Validates the saved state (<paramref name="entries"/>: name without prefix → tensor) against the optimizer
@@ -141,7 +138,7 @@ internal static class OptimizerStateStore
                     actions.Add(() =>
                     {
                         using var _ = torch.no_grad();
-                        var t = permuted ? value.permute(v.KerasToTorchPermutation!.Select(x => (long)x).ToArray()) : value;
+                        var t = permuted ? v.InTorchLayout(value) : value;
                         if (cur is not null) cur.copy_(t);
                         else field.SetValue(state, t.to(param.device).contiguous().clone().DetachFromDisposeScope());
                     });
@@ -177,7 +174,7 @@ internal static class OptimizerStateStore
                 actions.Add(() =>
                 {
                     using var _ = torch.no_grad();
-                    cur.copy_(v.KerasToTorchPermutation != null ? value.permute(v.KerasToTorchPermutation.Select(x => (long)x).ToArray()) : value);
+                    cur.copy_(v.InTorchLayout(value));
                 });
             }
         }
