@@ -91,16 +91,7 @@ public abstract class BaseConvolution : Layer
 
     private int? InputChannels(int?[] shape) => _geometry.Channels(shape);
 
-    private void CheckRank(int?[] inputShape)
-    {
-        if (inputShape.Length != Rank + 2)
-        {
-            string dims = Rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
-            string layout = ChannelsLast ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
-            throw new ArgumentException(
-                $"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
-        }
-    }
+    private void CheckRank(int?[] inputShape) => ConvUtils.CheckSpatialRank(this, inputShape, Rank, ChannelsLast);
 
     // ------------------------------------------------------------------------------------------ strategy
 

@@ -100,6 +100,19 @@ internal static class ConvUtils
         return (sym, pad);
     }
 
+    /// <summary>
+    /// Checks that an input shape (batch included) of a convolution-like layer over <paramref name="rank"/> spatial axes
+    /// has rank + 2 dimensions; the message names the layer and the expected layout.
+    /// </summary>
+    public static void CheckSpatialRank(Layer layer, int?[] inputShape, int rank, bool channelsLast)
+    {
+        if (inputShape.Length == rank + 2) return;
+        string dims = rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
+        string layout = channelsLast ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
+        throw new ArgumentException(
+            $"Input of layer '{layer.Name}' ({layer.GetType().Name}) must have rank {rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
+    }
+
     /// <summary>The spatial dims of a shape (batch first) for a data format.</summary>
     public static int?[] Spatial(int?[] shape, int rank, bool channelsLast) =>
         channelsLast ? shape[1..(rank + 1)] : shape[2..(rank + 2)];

@@ -41,16 +41,7 @@ public abstract class BaseGlobalPooling : Layer
     /// <summary>The spatial axes reduced (of the input, batch axis 0).</summary>
     protected IReadOnlyList<long> Axes => _axes;
 
-    private void CheckRank(int?[] inputShape)
-    {
-        if (inputShape.Length != Rank + 2)
-        {
-            string dims = Rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
-            string layout = DataFormat == "channels_last" ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
-            throw new ArgumentException(
-                $"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
-        }
-    }
+    private void CheckRank(int?[] inputShape) => ConvUtils.CheckSpatialRank(this, inputShape, Rank, DataFormat == "channels_last");
 
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => CheckRank(inputShape);

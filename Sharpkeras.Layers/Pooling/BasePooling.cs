@@ -68,16 +68,7 @@ public abstract class BasePooling : Layer
 
     private static string Fmt(int[] v) => "(" + string.Join(", ", v) + ")";
 
-    private void CheckRank(int?[] inputShape)
-    {
-        if (inputShape.Length != Rank + 2)
-        {
-            string dims = Rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
-            string layout = ChannelsLast ? $"(batch, {dims}, channels)" : $"(batch, channels, {dims})";
-            throw new ArgumentException(
-                $"Input of layer '{Name}' ({GetType().Name}) must have rank {Rank + 2} {layout}; got shape {ShapeUtils.Format(inputShape)}.", "inputs");
-        }
-    }
+    private void CheckRank(int?[] inputShape) => ConvUtils.CheckSpatialRank(this, inputShape, Rank, ChannelsLast);
 
     /// <inheritdoc />
     public override void Build(int?[] inputShape) => ComputeOutputShape(inputShape);
