@@ -47,10 +47,7 @@ public sealed class Adam : Optimizer
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => torch.optim.Adam(parameters, learningRate, Beta1, Beta2, Torch.KerasEpsilonHat.Scaled(Epsilon, Beta2, 1), amsgrad: Amsgrad);
-
-    /// <inheritdoc />
-    protected override void BeforeTorchStep(double learningRate) => Torch.KerasEpsilonHat.Apply(TorchOptimizer, Epsilon, Beta2);
+        => new Torch.KerasAdamAlgorithm(parameters, learningRate, Beta1, Beta2, Epsilon, Amsgrad);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

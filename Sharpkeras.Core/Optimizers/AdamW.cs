@@ -7,7 +7,7 @@ namespace Sharpkeras.Optimizers;
 /// <summary>
 /// Adam with decoupled weight decay (Keras's <c>keras.optimizers.AdamW</c>; defaults lr 0.001, weightDecay 0.004,
 /// beta1 0.9, beta2 0.999, epsilon 1e-7, amsgrad false). Each step first decays the weights, <c>w -= lr·wd·w</c>
-/// (done by torch's AdamW), then applies Adam's update with Keras's "epsilon hat".
+/// (applied by the base optimizer), then applies Adam's update with Keras's "epsilon hat".
 /// </summary>
 public sealed class AdamW : Optimizer
 {
@@ -51,11 +51,7 @@ public sealed class AdamW : Optimizer
 
     /// <inheritdoc />
     protected override torch.optim.Optimizer CreateTorchOptimizer(IList<Parameter> parameters, double learningRate)
-        => torch.optim.AdamW(parameters, learningRate, Beta1, Beta2, KerasEpsilonHat.Scaled(Epsilon, Beta2, 1),
-            weight_decay: 0.0, amsgrad: Amsgrad);
-
-    /// <inheritdoc />
-    protected override void BeforeTorchStep(double learningRate) => KerasEpsilonHat.Apply(TorchOptimizer, Epsilon, Beta2);
+        => new KerasAdamAlgorithm(parameters, learningRate, Beta1, Beta2, Epsilon, Amsgrad);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

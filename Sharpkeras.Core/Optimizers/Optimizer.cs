@@ -253,7 +253,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>Whether the torch optimizer applies the weight decay itself (AdamW).</summary>
     protected virtual bool AppliesOwnWeightDecay => false;
 
-    /// <summary>Zeroes the gradients.</summary>
+    /// <summary>Zeroes the gradients (the torch optimizer's <c>zero_grad()</c>; Adam and AdamW zero one flat buffer).</summary>
     public void ZeroGrad() => TorchOptimizer?.zero_grad();
 
     /// <summary>

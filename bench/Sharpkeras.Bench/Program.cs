@@ -171,6 +171,13 @@ if (opts.Models.Contains("cifar"))
     }
     Say("");
 
+    if (opts.Models.Contains("probe"))
+    {
+        var (xs, ys) = Mnist10k();
+        Probe.Run(xs, ys, opts.Reps * 10, Say);
+        OptProbe.Run(xs, ys, opts.Reps * 10, Say);
+        OpProbe.Run(Say);
+    }
     if (opts.Models.Contains("mixed")) MixedPrecision.Run(opts, device, Say);
     if (opts.Models.Contains("mixedops")) MixedPrecision.Ops(device, Say);
 

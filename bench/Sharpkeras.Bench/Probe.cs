@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using Sharpkeras.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sharpkeras.Bench;
+
+/// <summary>
+/// Where a LeNet-5 training step's time goes (<c>--models probe</c>): the raw TorchSharp step and Sharpkeras's
+/// <c>TrainStep</c>, phase by phase, on the same batches, interleaved in blocks; medians in microseconds.
+/// </summary>
+internal static class Probe
+{
+    private sealed class ProbedLeNet : Sequential
+    {
+        public ProbedLeNet(params Layer[] layers) : base(layers) { }
+        public Tensor[] TrainForward(Tensor x) => Forward([x], training: true);
+    }
+
+    public static void Run(Tensor xs, Tensor ys, int blocks, Action<string> say)
+    {
+        const int batch = 128, stepsPerBlock = 16;
+        long n = xs.shape[0];
+        var sk = new ProbedLeNet(
+            new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", inputShape: [28, 28, 1]),
+            new MaxPooling2D(poolSize: 2),
+            new Conv2D(16, kernelSize: 5, activation: "tanh"),
+            new MaxPooling2D(poolSize: 2),
+            new Flatten(),
+            new Dense(120, activation: "tanh"),
+            new Dense(84, activation: "tanh"),
+            new Dense(10, activation: "softmax"));
+        sk.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        using var raw = RawModels.LeNet();
+        raw.train();
+        using var opt = torch.optim.Adam(raw.parameters(), 1e-3, eps: 1e-7);
+        var ce = nn.CrossEntropyLoss();
+        var t = new Dictionary<string, List<double>>();
+        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
+        var sw = new Stopwatch();
+        double Lap() { double us = sw.Elapsed.TotalMicroseconds; sw.Restart(); return us; }
+        using var perm = torch.randperm(n);
+        for (int b = 0; b < blocks; b++)
+        {
+            // raw block
+            for (int s = 0; s < stepsPerBlock; s++)
+            {
+                using var scope = NewDisposeScope();
+                var idx = perm.narrow(0, (s * batch) % (n - batch), batch);
+                var xb = xs.index_select(0, idx).permute(0, 3, 1, 2);
+                var yb = ys.index_select(0, idx);
+                var all = Stopwatch.StartNew();
+                sw.Restart();
+                opt.zero_grad(); Add("raw zero_grad", Lap());
+                var output = raw.forward(xb); Add("raw forward", Lap());
+                var loss = ce.forward(output, yb); Add("raw loss", Lap());
+                loss.backward(); Add("raw backward", Lap());
+                opt.step(); Add("raw optimizer", Lap());
+                double total = loss.item<float>();
+                int correct = (int)output.argmax(1).eq(yb).sum().item<long>(); Add("raw bookkeeping", Lap());
+                Add("raw step", all.Elapsed.TotalMicroseconds);
+            }
+            // Sharpkeras TrainStep, whole
+            for (int s = 0; s < stepsPerBlock; s++)
+            {
+                using var scope = NewDisposeScope();
+                var idx = perm.narrow(0, (s * batch) % (n - batch), batch);
+                var xb = xs.index_select(0, idx);
+                var yb = ys.index_select(0, idx);
+                var all = Stopwatch.StartNew();
+                sk.TrainStep([xb, yb]);
+                Add("sk TrainStep", all.Elapsed.TotalMicroseconds);
+            }
+            // Sharpkeras, phase by phase (what TrainStep does)
+            for (int s = 0; s < stepsPerBlock; s++)
+            {
+                using var scope = NewDisposeScope();
+                var idx = perm.narrow(0, (s * batch) % (n - batch), batch);
+                var xb = xs.index_select(0, idx);
+                var yb = ys.index_select(0, idx);
+                var o = sk.Optimizer!;
+                sw.Restart();
+                o.ZeroGrad(); Add("sk zero_grad", Lap());
+                var yPred = sk.TrainForward(xb); Add("sk forward", Lap());
+                var loss = sk.ComputeLoss([xb], [yb], yPred, null, training: true); Add("sk loss", Lap());
+                _ = sk.Losses.Count; Add("sk loss: layer losses", Lap());
+                var ce1 = Sharpkeras.Losses.Losses.SparseCategoricalCrossentropy(yb, yPred[0]); Add("sk loss: ce values", Lap());
+                _ = Sharpkeras.Losses.Loss.Reduce(ce1, null, "sum_over_batch_size"); Add("sk loss: reduce", Lap());
+                _ = sk.CompiledLoss!.Call([yb], yPred, null); Add("sk loss: compiled", Lap());
+                sk.LossTracker.Update(loss, batch); Add("sk loss tracker", Lap());
+                loss.backward(); Add("sk backward", Lap());
+                o.Step(); Add("sk optimizer", Lap());
+                sk.ComputeMetrics([xb], [yb], yPred, null); Add("sk metrics", Lap());
+            }
+        }
+        say("| phase | median µs |");
+        say("|---|---|");
+        foreach (var (k, v) in t)
+        {
+            v.Sort();
+            say($"| {k} | {v[v.Count / 2]:F0} |");
+        }
+        say("");
+        sk.Dispose();
+    }
+}
+
+/// <summary>Temporary: Adam update variants on LeNet-5's parameters.</summary>
+internal static class OptProbe
+{
+    public static void Run(Tensor xs, Tensor ys, int blocks, Action<string> say)
+    {
+        const int batch = 128;
+        using var model = RawModels.LeNet();
+        var ps = model.parameters().ToList();
+        using var torchAdam = torch.optim.Adam(ps, 1e-3, eps: 1e-7);
+        long total = ps.Sum(p => p.numel());
+        var M = torch.zeros(total); var V = torch.zeros(total); var D = torch.zeros(total); var G = torch.zeros(total);
+        var mViews = new List<Tensor>(); var dViews = new List<Tensor>(); var gViews = new List<Tensor>();
+        long off = 0;
+        foreach (var p in ps)
+        {
+            mViews.Add(M.narrow(0, off, p.numel()).view(p.shape));
+            dViews.Add(D.narrow(0, off, p.numel()).view(p.shape));
+            gViews.Add(G.narrow(0, off, p.numel()).view(p.shape));
+            off += p.numel();
+        }
+        var ce = nn.CrossEntropyLoss();
+        var t = new Dictionary<string, List<double>>();
+        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
+        var xb0 = xs.narrow(0, 0, batch).permute(0, 3, 1, 2);
+        var yb0 = ys.narrow(0, 0, batch);
+        long step = 0;
+        for (int b = 0; b < blocks * 16; b++)
+        {
+            foreach (var variant in new[] { "torch", "flat-cat", "flat-grad" })
+            {
+                using var scope = NewDisposeScope();
+                // gradients
+                if (variant == "flat-grad")
+                {
+                    var sw0 = Stopwatch.StartNew();
+                    G.zero_();
+                    for (int i = 0; i < ps.Count; i++) ps[i].grad = gViews[i];
+                    Add(variant + " zero", sw0.Elapsed.TotalMicroseconds);
+                }
+                else
+                {
+                    var sw0 = Stopwatch.StartNew();
+                    foreach (var p in ps) p.grad = null;
+                    Add(variant + " zero", sw0.Elapsed.TotalMicroseconds);
+                }
+                var loss = ce.forward(model.forward(xb0), yb0);
+                var swb = Stopwatch.StartNew();
+                loss.backward();
+                Add(variant + " backward", swb.Elapsed.TotalMicroseconds);
+                var sw = Stopwatch.StartNew();
+                using (torch.no_grad())
+                {
+                    if (variant == "torch") torchAdam.step();
+                    else
+                    {
+                        step++;
+                        Tensor g;
+                        if (variant == "flat-cat")
+                        {
+                            var flat = new Tensor[ps.Count];
+                            for (int i = 0; i < ps.Count; i++) { using var gi = ps[i].grad!; flat[i] = gi.reshape(-1); }
+                            g = torch.cat(flat, 0);
+                        }
+                        else g = G;
+                        double b1 = 0.9, b2 = 0.999;
+                        M.lerp_(g, 1 - b1);
+                        V.mul_(b2).addcmul_(g, g, 1 - b2);
+                        D.copy_(V).sqrt_().add_(1e-7);
+                        double alpha = 1e-3 * Math.Sqrt(1 - Math.Pow(b2, step)) / (1 - Math.Pow(b1, step));
+                        for (int i = 0; i < ps.Count; i++) ps[i].addcdiv_(mViews[i], dViews[i], -alpha);
+                    }
+                }
+                Add(variant + " step", sw.Elapsed.TotalMicroseconds);
+            }
+        }
+        say("| optimizer variant | median µs |");
+        say("|---|---|");
+        foreach (var (k, v) in t) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
+    }
+}
+
+internal static class OpProbe
+{
+    public static void Run(Action<string> say)
+    {
+        foreach (long n in new long[] { 1000, 30000 })
+        {
+            var a = torch.rand(n); var b = torch.rand(n); var c = torch.rand(n);
+            var t = new Dictionary<string, List<double>>();
+            void Time(string k, Action f) { var sw = Stopwatch.StartNew(); f(); double us = sw.Elapsed.TotalMicroseconds; if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
+            for (int i = 0; i < 400; i++)
+            {
+                Time("mul_", () => a.mul_(0.999));
+                Time("add_ scalar", () => a.add_(1e-7));
+                Time("add_ tensor alpha", () => a.add_(b, alpha: 0.1));
+                Time("addcmul_", () => a.addcmul_(b, b, 0.001));
+                Time("addcdiv_", () => a.addcdiv_(b, c, -0.001));
+                Time("sqrt_", () => c.sqrt_());
+                Time("zero_", () => c.zero_().add_(1));
+                Time("grad get+dispose", () => { using var g = a.grad; });
+                Time("pow_ 0.5", () => c.pow_(0.5));
+                Time("rsqrt_", () => c.rsqrt_());
+                Time("sqrt oop", () => { using var r = b.sqrt(); });
+                Time("copy_", () => c.copy_(b));
+                Time("lerp_", () => a.lerp_(b, 0.1));
+                Time("div_ tensor", () => c.div_(b));
+                Time("exp_", () => c.exp_());
+                Time("abs_", () => c.abs_());
+                Time("narrow+view", () => { using var v = a.narrow(0, 0, n / 2); });
+            }
+            foreach (var (k, v) in t) { v.Sort(); say($"| n={n} {k} | {v[v.Count / 2]:F1} |"); }
+        }
+    }
+}
