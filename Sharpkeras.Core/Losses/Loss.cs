@@ -120,10 +120,11 @@ public abstract class Loss
         if (reduction == "none" || values.dim() == 0) return values;
         var loss = values.sum();
         if (reduction == "sum") return loss;
-        Tensor divisor = reduction == "mean_with_sample_weight" && sampleWeight is not null
-            ? sampleWeight.sum().to(loss.dtype)
-            : torch.tensor((double)values.numel(), dtype: loss.dtype, device: loss.device);
-        return DivideNoNan(loss, divisor);
+        if (reduction == "mean_with_sample_weight" && sampleWeight is not null)
+            return DivideNoNan(loss, sampleWeight.sum().to(loss.dtype));
+        // The element count is known on the host: one division (the sum of no values is 0, as divide-no-nan gives).
+        long n = values.numel();
+        return n == 0 ? loss : loss / (double)n;
     }
 
     /// <summary>

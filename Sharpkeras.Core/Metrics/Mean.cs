@@ -45,7 +45,9 @@ public class Mean : Metric
         var v = value.detach();
         var total = State(_total, v.device);
         var count = State(_count, v.device);
-        total.add_(v.sum().to(total.dtype) * weight);
+        if (v.dim() != 0) v = v.sum();
+        if (v.dtype != total.dtype) v = v.to(total.dtype);
+        total.add_(v, alpha: weight);
         count.add_(weight);
     }
 

@@ -71,9 +71,13 @@ public static class Metrics
         ArgumentNullException.ThrowIfNull(yPred);
         if (yPred.dim() == 0)
             throw new ArgumentException($"sparse_categorical_accuracy needs predictions with a class axis; got {Shape(yPred)}.", nameof(yPred));
-        var t = yTrue.to(yPred.dtype, yPred.device);
+        // Integer labels are compared with the arg-max as integers (Keras casts both to the prediction's float type,
+        // which gives the same answer for any label below 2^24); other labels as Keras does.
+        var t = yTrue.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
+            ? yTrue.to(ScalarType.Int64, yPred.device) : yTrue.to(yPred.dtype, yPred.device);
         if (t.dim() == yPred.dim() && t.dim() > 0 && t.shape[^1] == 1) t = t.squeeze(-1);
-        var p = yPred.argmax(-1).to(t.dtype);
+        var p = yPred.argmax(-1);
+        if (p.dtype != t.dtype) p = p.to(t.dtype);
         if (!t.shape.SequenceEqual(p.shape))
             throw new ArgumentException(
                 $"sparse_categorical_accuracy: integer labels {Shape(yTrue)} do not fit predictions {Shape(yPred)}; expected labels of shape ({string.Join(", ", yPred.shape[..^1])}).",

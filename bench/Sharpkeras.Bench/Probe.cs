@@ -17,20 +17,58 @@ internal static class Probe
         public Tensor[] TrainForward(Tensor x) => Forward([x], training: true);
     }
 
-    public static void Run(Tensor xs, Tensor ys, int blocks, Action<string> say)
+    private sealed class StepTimer : Callbacks.Callback
+    {
+        private readonly Stopwatch _sw = Stopwatch.StartNew(), _epoch = new();
+        private double _end = -1;
+        public List<double> Steps { get; } = new();
+        public List<double> Gaps { get; } = new();
+        public List<double> Epochs { get; } = new();
+        public List<double> Heads { get; } = new();
+        public List<double> Tails { get; } = new();
+        public List<double> FirstSteps { get; } = new();
+        private double _epochBegin;
+        public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) { _epoch.Restart(); _end = -1; _epochBegin = _sw.Elapsed.TotalMicroseconds; }
+        public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
+        {
+            Epochs.Add(_epoch.Elapsed.TotalMilliseconds);
+            Tails.Add(_sw.Elapsed.TotalMicroseconds - _end);
+        }
+        private double _begin;
+        public override void OnTrainBatchBegin(int batch, IDictionary<string, double> logs)
+        {
+            _begin = _sw.Elapsed.TotalMicroseconds;
+            if (_end >= 0) Gaps.Add(_begin - _end);
+            else Heads.Add(_begin - _epochBegin);
+        }
+        public override void OnTrainBatchEnd(int batch, IDictionary<string, double> logs)
+        {
+            _end = _sw.Elapsed.TotalMicroseconds;
+            Steps.Add(_end - _begin);
+            if (batch == 0) FirstSteps.Add(_end - _begin);
+        }
+    }
+
+    public static void Run(Tensor xs, Tensor ys, int blocks, Action<string> say, string dataFormat = "channels_last")
     {
         const int batch = 128, stepsPerBlock = 16;
+        bool cf = dataFormat == "channels_first";
+        if (cf) xs = xs.permute(0, 3, 1, 2).contiguous();
+        int?[] shape = cf ? [1, 28, 28] : [28, 28, 1];
         long n = xs.shape[0];
         var sk = new ProbedLeNet(
-            new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", inputShape: [28, 28, 1]),
-            new MaxPooling2D(poolSize: 2),
-            new Conv2D(16, kernelSize: 5, activation: "tanh"),
-            new MaxPooling2D(poolSize: 2),
-            new Flatten(),
+            new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", dataFormat: dataFormat, inputShape: shape),
+            new MaxPooling2D(poolSize: 2, dataFormat: dataFormat),
+            new Conv2D(16, kernelSize: 5, activation: "tanh", dataFormat: dataFormat),
+            new MaxPooling2D(poolSize: 2, dataFormat: dataFormat),
+            new Flatten(dataFormat: dataFormat),
             new Dense(120, activation: "tanh"),
             new Dense(84, activation: "tanh"),
             new Dense(10, activation: "softmax"));
         sk.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        sk.Build([null, .. shape]);
+        foreach (var v in sk.TrainableWeights)
+            say($"| weight {v.Path} | {string.Join("x", v.Value.shape)} contiguous={v.Value.is_contiguous()} strides={string.Join(",", v.Value.stride())} |");
         using var raw = RawModels.LeNet();
         raw.train();
         using var opt = torch.optim.Adam(raw.parameters(), 1e-3, eps: 1e-7);
@@ -47,7 +85,7 @@ internal static class Probe
             {
                 using var scope = NewDisposeScope();
                 var idx = perm.narrow(0, (s * batch) % (n - batch), batch);
-                var xb = xs.index_select(0, idx).permute(0, 3, 1, 2);
+                var xb = cf ? xs.index_select(0, idx) : xs.index_select(0, idx).permute(0, 3, 1, 2);
                 var yb = ys.index_select(0, idx);
                 var all = Stopwatch.StartNew();
                 sw.Restart();
@@ -83,6 +121,7 @@ internal static class Probe
                 o.ZeroGrad(); Add("sk zero_grad", Lap());
                 var yPred = sk.TrainForward(xb); Add("sk forward", Lap());
                 var loss = sk.ComputeLoss([xb], [yb], yPred, null, training: true); Add("sk loss", Lap());
+                _ = sk.ComputeLoss([xb], [yb], yPred, null, training: true); Add("sk loss again", Lap());
                 _ = sk.Losses.Count; Add("sk loss: layer losses", Lap());
                 var ce1 = Sharpkeras.Losses.Losses.SparseCategoricalCrossentropy(yb, yPred[0]); Add("sk loss: ce values", Lap());
                 _ = Sharpkeras.Losses.Loss.Reduce(ce1, null, "sum_over_batch_size"); Add("sk loss: reduce", Lap());
@@ -93,7 +132,27 @@ internal static class Probe
                 sk.ComputeMetrics([xb], [yb], yPred, null); Add("sk metrics", Lap());
             }
         }
-        say("| phase | median µs |");
+        // Inside Fit: the step (batch begin → batch end) and the gap between steps (batch end → next batch begin).
+        var cb = new StepTimer();
+        for (int r = 0; r < 3; r++) sk.Fit(xs, ys, batchSize: batch, epochs: 3, verbose: 0, callbacks: [cb]);
+        var cbFresh = new StepTimer();
+        for (int r = 0; r < 3; r++)
+        {
+            using var fresh = Cases.LeNet(dataFormat);
+            Keras.Config.Seed(1);
+            fresh.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+            fresh.Fit(xs, ys, batchSize: batch, epochs: 3, verbose: 0, callbacks: [cbFresh]);
+        }
+        t["fresh fit step"] = cbFresh.Steps;
+        t["fresh fit gap"] = cbFresh.Gaps;
+        t["fresh fit epoch (ms)"] = cbFresh.Epochs;
+        t["fit step"] = cb.Steps;
+        t["fit gap"] = cb.Gaps;
+        t["fit epoch (ms)"] = cb.Epochs;
+        t["fit epoch head"] = cb.Heads;
+        t["fit epoch tail"] = cb.Tails;
+        t["fit first step"] = cb.FirstSteps;
+        say($"| phase ({dataFormat}) | median µs |");
         say("|---|---|");
         foreach (var (k, v) in t)
         {
@@ -217,5 +276,102 @@ internal static class OpProbe
             }
             foreach (var (k, v) in t) { v.Sort(); say($"| n={n} {k} | {v[v.Count / 2]:F1} |"); }
         }
+    }
+}
+
+/// <summary>Temporary: per-layer forward times, Sharpkeras layers (Apply and bare Call) against the raw modules.</summary>
+internal static class LayerProbe
+{
+    public static void Run(Tensor xs, Action<string> say, string dataFormat)
+    {
+        bool cf = dataFormat == "channels_first";
+        var x0 = cf ? xs.narrow(0, 0, 128).permute(0, 3, 1, 2).contiguous() : xs.narrow(0, 0, 128);
+        using var sk = Cases.LeNet(dataFormat);
+        sk.Build([null, .. (cf ? new int?[] { 1, 28, 28 } : new int?[] { 28, 28, 1 })]);
+        var layers = ((Sequential)sk).Layers.ToList();
+        using var raw = RawModels.LeNet();
+        var mods = raw.children().Cast<nn.Module<Tensor, Tensor>>().ToList();
+        var t = new Dictionary<string, List<double>>();
+        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
+        for (int it = 0; it < 200; it++)
+        {
+            using var scope = NewDisposeScope();
+            var x = x0;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                x = layers[i].Apply(x, training: true);
+                Add($"sk {i} {layers[i].GetType().Name} Apply", sw.Elapsed.TotalMicroseconds);
+            }
+            x = x0;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                x = layers[i].Call(x, training: true);
+                Add($"sk {i} {layers[i].GetType().Name} Call", sw.Elapsed.TotalMicroseconds);
+            }
+            x = cf ? x0 : x0.permute(0, 3, 1, 2);
+            for (int i = 0; i < mods.Count; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                x = mods[i].forward(x);
+                Add($"raw {i} {mods[i].GetType().Name}", sw.Elapsed.TotalMicroseconds);
+            }
+        }
+        say($"| layer ({dataFormat}) | median µs |");
+        foreach (var (k, v) in t.OrderBy(kv => kv.Key)) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
+    }
+}
+
+/// <summary>Temporary: forward+backward of the same batch, alternating step by step, Sharpkeras model vs raw model.</summary>
+internal static class FbProbe
+{
+    public static void Run(Tensor xs, Tensor ys, Action<string> say, string dataFormat)
+    {
+        bool cf = dataFormat == "channels_first";
+        var x0 = cf ? xs.narrow(0, 0, 128).permute(0, 3, 1, 2).contiguous() : xs.narrow(0, 0, 128);
+        var y0 = ys.narrow(0, 0, 128);
+        using var sk = Cases.LeNet(dataFormat);
+        sk.Compile(optimizer: new Optimizers.Adam(), loss: "sparse_categorical_crossentropy");
+        sk.Build([null, .. (cf ? new int?[] { 1, 28, 28 } : new int?[] { 28, 28, 1 })]);
+        sk.Optimizer!.Build(sk.TrainableWeights);
+        using var raw = RawModels.LeNet();
+        using var rawOpt = torch.optim.Adam(raw.parameters(), 1e-3);
+        var ce = nn.CrossEntropyLoss();
+        var t = new Dictionary<string, List<double>>();
+        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
+        for (int it = 0; it < 300; it++)
+        {
+            {
+                using var scope = NewDisposeScope();
+                rawOpt.zero_grad();
+                var sw = Stopwatch.StartNew();
+                var outp = raw.forward(cf ? x0 : x0.permute(0, 3, 1, 2));
+                var loss = ce.forward(outp, y0);
+                Add("raw fwd", sw.Elapsed.TotalMicroseconds); sw.Restart();
+                loss.backward();
+                Add("raw bwd", sw.Elapsed.TotalMicroseconds);
+            }
+            foreach (var chain in new[] { false, true })
+            {
+                using var scope = NewDisposeScope();
+                sk.Optimizer!.ZeroGrad();
+                var sw = Stopwatch.StartNew();
+                Tensor outp;
+                if (chain)
+                {
+                    outp = x0;
+                    foreach (var l in ((Sequential)sk).Layers) outp = l.Apply(outp, training: true);
+                }
+                else outp = sk.Apply(x0, training: true);
+                string pre = chain ? "sk chain" : "sk";
+                var loss = ce.forward(outp.log(), y0); // the same loss kernel as raw, on log-probabilities
+                Add(pre + " fwd", sw.Elapsed.TotalMicroseconds); sw.Restart();
+                loss.backward();
+                Add(pre + " bwd", sw.Elapsed.TotalMicroseconds);
+            }
+        }
+        say($"| fwd/bwd ({dataFormat}) | median µs |");
+        foreach (var (k, v) in t.OrderBy(kv => kv.Key)) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
     }
 }

@@ -19,6 +19,7 @@ Keras.Config.IntraOpThreads = opts.Threads;
 var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
 Keras.Config.Device = device;
 if (opts.Child != null) return Child.Run(opts, device);
+string heap = opts.KeepHeap ? Host.KeepHeap() : "allocator defaults (--malloc-default)";
 
 // One Sharpkeras convolution first, so the backend is settled (and reported) before anything is timed.
 using (var warm = new Conv2D(1, 3)) warm.Apply(torch.ones(2, 5, 5, 1)).Dispose();
@@ -33,9 +34,10 @@ Say($"Machine: {Environment.ProcessorCount} cores ({Host.CpuModel()}), {opts.Thr
     $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, TorchSharp 0.107.0 (libtorch 2.10). " +
     $"CPU convolutions: {Keras.Config.ActiveConvolutionBackend} (Keras.Config.ConvolutionBackend = \"{Keras.Config.ConvolutionBackend}\"" +
     $"{(Keras.Config.ConvolutionSelfTestFailure is { } f ? $"; self-test failed: {f}" : "")}), the same for the raw TorchSharp loop in this process. " +
-    $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}.");
+    $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}; {heap}.");
 Say($"PyTorch eager peer: {(peer == null ? "absent (`import torch` fails with the system Python, or --no-peer)" : peer.Description)}.");
-Say($"Repetitions: {opts.Reps} per side, {opts.Epochs} epochs each (first dropped); medians of per-epoch seconds. " +
+Say($"Repetitions: {opts.Reps} per side, {opts.Epochs} epochs each (first dropped), after one untimed repetition of each side, Sharpkeras and raw alternating (ABBA); " +
+    "s/epoch columns: medians of per-epoch seconds; Sharpkeras / raw: the median over repetitions of each repetition's ratio. " +
     $"Load average at start: {load0} (the machine is shared; timings swing with it).");
 Say("");
 Say("| model | data | batch | Sharpkeras s/epoch | raw TorchSharp s/epoch | PyTorch eager s/epoch | Sharpkeras / raw (≤ 1.00 target) | Sharpkeras / PyTorch |");
@@ -160,7 +162,7 @@ if (opts.Models.Contains("cifar"))
             string dir = Peer.WriteData(tmp, "fashion", xs, ys);
             // One repetition; with 2+ epochs the first is dropped, with 1 the single epoch (warm-up included) counts.
             int fe = opts.FashionEpochs;
-            var one = new BenchOptions { Reps = 1, Epochs = fe };
+            var one = new BenchOptions { Reps = 1, Epochs = fe, Warmup = false }; // 469 steps per epoch: the dropped first epoch is the warm-up
             List<double> Keep(List<double> v) => fe == 1 ? [0.0, .. v] : v;
             var r = Ab(one,
                 () => Keep(Cases.SharpkerasEpochs(Cases.LeNet(), xs, ys, 128, fe, "sparse_categorical_crossentropy", opts.Seed)),
@@ -174,9 +176,9 @@ if (opts.Models.Contains("cifar"))
     if (opts.Models.Contains("probe"))
     {
         var (xs, ys) = Mnist10k();
-        Probe.Run(xs, ys, opts.Reps * 10, Say);
-        OptProbe.Run(xs, ys, opts.Reps * 10, Say);
-        OpProbe.Run(Say);
+        FbProbe.Run(xs, ys, Say, "channels_first");
+        FbProbe.Run(xs, ys, Say, "channels_last");
+        FbProbe.Run(xs, ys, Say, "channels_first");
     }
     if (opts.Models.Contains("mixed")) MixedPrecision.Run(opts, device, Say);
     if (opts.Models.Contains("mixedops")) MixedPrecision.Ops(device, Say);
@@ -189,7 +191,7 @@ if (opts.Models.Contains("cifar"))
             () => Cases.SharpkerasDatasetEpochs(Cases.LeNet(), xs, ys, 128, opts.Epochs, opts.Seed), null);
         Say("| feeding (LeNet-5) | Fit(x, y) s/epoch | Fit(Dataset.Shuffle.Batch.Prefetch) s/epoch | ratio (≤ 1.05 target) |");
         Say("|---|---|---|---|");
-        Say($"| MNIST {xs.shape[0]} | {Med(r.a):F3} | {Med(r.b):F3} | {Med(r.b) / Med(r.a):F2} |");
+        Say($"| MNIST {xs.shape[0]} | {Med(r.a):F3} | {Med(r.b):F3} | {1 / Med(r.pairs):F2} |");
         Say("");
     }
 
@@ -257,17 +259,33 @@ if (opts.Output != null)
 }
 return 0;
 
-static (List<double> a, List<double> b, List<double>? c) Ab(BenchOptions o, Func<List<double>> runA, Func<List<double>> runB, Func<List<double>>? runC)
+// Alternates A and B per repetition, A first on even repetitions and B first on odd ones (so neither side always
+// runs right after the other's warm-up), and keeps each repetition's ratio of medians: on a shared machine the load
+// drifts over seconds, and a ratio of neighbours cancels most of that drift.
+static (List<double> a, List<double> b, List<double>? c, List<double> pairs) Ab(BenchOptions o, Func<List<double>> runA, Func<List<double>> runB, Func<List<double>>? runC)
 {
     var a = new List<double>();
     var b = new List<double>();
+    var pairs = new List<double>();
     var c = runC == null ? null : new List<double>();
+    // One untimed repetition of each side first: .NET compiles methods in tiers (quick code first, optimised code after
+    // some calls), and Sharpkeras runs far more managed code per step than the raw loop, so its first repetition in a
+    // process would otherwise measure the compiler.
+    if (o.Warmup)
+    {
+        runA();
+        runB();
+        GC.Collect();
+    }
     for (int r = 0; r < o.Reps; r++)
     {
-        a.AddRange(runA().Skip(1));
+        List<double> ra, rb;
+        if (r % 2 == 0) { ra = runA().Skip(1).ToList(); GC.Collect(); rb = runB().Skip(1).ToList(); }
+        else { rb = runB().Skip(1).ToList(); GC.Collect(); ra = runA().Skip(1).ToList(); }
         GC.Collect();
-        b.AddRange(runB().Skip(1));
-        GC.Collect();
+        a.AddRange(ra);
+        b.AddRange(rb);
+        pairs.Add(Med(ra) / Med(rb));
         if (runC != null)
         {
             try { c!.AddRange(runC().Skip(1)); }
@@ -279,7 +297,9 @@ static (List<double> a, List<double> b, List<double>? c) Ab(BenchOptions o, Func
             }
         }
     }
-    return (a, b, c);
+    if (Environment.GetEnvironmentVariable("SK_BENCH_VERBOSE") == "1")
+        Console.Error.WriteLine($"  A: {string.Join(" ", a.Select(v => v.ToString("F3")))}\n  B: {string.Join(" ", b.Select(v => v.ToString("F3")))}\n  A/B per repetition: {string.Join(" ", pairs.Select(v => v.ToString("F2")))}");
+    return (a, b, c, pairs);
 }
 
 static double Med(List<double> v)
@@ -288,11 +308,11 @@ static double Med(List<double> v)
     return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
 }
 
-static string Row(string model, string data, int batch, (List<double> a, List<double> b, List<double>? c) r)
+static string Row(string model, string data, int batch, (List<double> a, List<double> b, List<double>? c, List<double> pairs) r)
 {
     string peer = r.c is { Count: > 0 } c ? $"{Med(c):F3}" : "absent";
     string peerRatio = r.c is { Count: > 0 } c2 ? $"{Med(r.a) / Med(c2):F2}" : "–";
-    return $"| {model} | {data} | {batch} | {Med(r.a):F3} | {Med(r.b):F3} | {peer} | {Med(r.a) / Med(r.b):F2} | {peerRatio} |";
+    return $"| {model} | {data} | {batch} | {Med(r.a):F3} | {Med(r.b):F3} | {peer} | {Med(r.pairs):F2} | {peerRatio} |";
 }
 
 internal sealed class BenchOptions
@@ -307,6 +327,8 @@ internal sealed class BenchOptions
     public int FashionEpochs { get; set; } = 2;
     public int ImdbSamples { get; set; } = 1024;
     public bool Peer { get; set; } = true;
+    public bool Warmup { get; set; } = true;
+    public bool KeepHeap { get; set; } = true;
     public string? ConvBackend { get; set; }
     public string? Child { get; set; }
     public int MaskSteps { get; set; } = 30;
@@ -334,6 +356,8 @@ internal sealed class BenchOptions
                 case "--models": o.Models = Next().Split(',').ToHashSet(); break;
                 case "--conv-backend": o.ConvBackend = Next(); break;
                 case "--no-peer": o.Peer = false; break;
+                case "--no-warmup": o.Warmup = false; break;
+                case "--malloc-default": o.KeepHeap = false; break;
                 case "--child": o.Child = Next(); break;
                 case "--out": o.Output = Next(); break;
                 case "--no-out": o.Output = null; break;
