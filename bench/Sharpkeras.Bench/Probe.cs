@@ -81,12 +81,15 @@ internal static class Probe
         for (int b = 0; b < blocks; b++)
         {
             // raw block
+            var gap = new Stopwatch();
             for (int s = 0; s < stepsPerBlock; s++)
             {
+                if (s > 0) gap.Start(); else gap.Restart();
                 using var scope = NewDisposeScope();
                 var idx = perm.narrow(0, (s * batch) % (n - batch), batch);
                 var xb = cf ? xs.index_select(0, idx) : xs.index_select(0, idx).permute(0, 3, 1, 2);
                 var yb = ys.index_select(0, idx);
+                if (s > 0) Add("raw gap (gather, scope)", gap.Elapsed.TotalMicroseconds);
                 var all = Stopwatch.StartNew();
                 sw.Restart();
                 opt.zero_grad(); Add("raw zero_grad", Lap());
@@ -97,6 +100,8 @@ internal static class Probe
                 double total = loss.item<float>();
                 int correct = (int)output.argmax(1).eq(yb).sum().item<long>(); Add("raw bookkeeping", Lap());
                 Add("raw step", all.Elapsed.TotalMicroseconds);
+                scope.Dispose();
+                gap.Restart();
             }
             // Sharpkeras TrainStep, whole
             for (int s = 0; s < stepsPerBlock; s++)
@@ -340,8 +345,10 @@ internal static class FbProbe
         var ce = nn.CrossEntropyLoss();
         var t = new Dictionary<string, List<double>>();
         void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
-        for (int it = 0; it < 300; it++)
+        int iters = int.TryParse(Environment.GetEnvironmentVariable("SK_PROBE_ITERS"), out var ni) ? ni : 300;
+        for (int it = 0; it < iters; it++)
         {
+            Console.WriteLine("=== RAW");
             {
                 using var scope = NewDisposeScope();
                 rawOpt.zero_grad();
@@ -352,8 +359,9 @@ internal static class FbProbe
                 loss.backward();
                 Add("raw bwd", sw.Elapsed.TotalMicroseconds);
             }
-            foreach (var chain in new[] { false, true })
+            foreach (var chain in new[] { false })
             {
+                Console.WriteLine("=== SK");
                 using var scope = NewDisposeScope();
                 sk.Optimizer!.ZeroGrad();
                 var sw = Stopwatch.StartNew();
@@ -373,5 +381,33 @@ internal static class FbProbe
         }
         say($"| fwd/bwd ({dataFormat}) | median µs |");
         foreach (var (k, v) in t.OrderBy(kv => kv.Key)) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
+    }
+}
+
+/// <summary>Temporary: per-step framework overhead on a tiny model (Dense(10) on 16 features), Fit against the raw loop.</summary>
+internal static class OverheadProbe
+{
+    public static void Run(Action<string> say)
+    {
+        const int n = 128 * 200, batch = 128;
+        torch.manual_seed(3);
+        var x = torch.randn(n, 16);
+        var y = torch.randint(0, 10, [n], dtype: ScalarType.Int64);
+        var sk = new List<double>();
+        var raw = new List<double>();
+        for (int r = 0; r < 6; r++)
+        {
+            using (var m = new Sequential(new Dense(10, activation: "softmax", inputShape: [16])))
+            {
+                m.Compile(optimizer: new Optimizers.Adam(), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+                var sw = new Stopwatch();
+                var cb = new Callbacks.LambdaCallback(onEpochBegin: (e, l) => sw.Restart(), onEpochEnd: (e, l) => { if (e > 0) sk.Add(sw.Elapsed.TotalMicroseconds / 200); });
+                m.Fit(x, y, batchSize: batch, epochs: 3, verbose: 0, callbacks: [cb]);
+            }
+            var times = Cases.RawEpochs(() => nn.Sequential(("d", nn.Linear(16, 10))), x, y, batch, 3, binary: false, 1, torch.CPU);
+            raw.AddRange(times.Skip(1).Select(s => s * 1e6 / 200));
+        }
+        sk.Sort(); raw.Sort();
+        say($"| tiny model per step (µs) | Sharpkeras Fit {sk[sk.Count / 2]:F0} | raw loop {raw[raw.Count / 2]:F0} |");
     }
 }

@@ -176,9 +176,7 @@ if (opts.Models.Contains("cifar"))
     if (opts.Models.Contains("probe"))
     {
         var (xs, ys) = Mnist10k();
-        FbProbe.Run(xs, ys, Say, "channels_first");
-        FbProbe.Run(xs, ys, Say, "channels_last");
-        FbProbe.Run(xs, ys, Say, "channels_first");
+        Probe.Run(xs, ys, opts.Reps * 10, Say, "channels_last");
     }
     if (opts.Models.Contains("mixed")) MixedPrecision.Run(opts, device, Say);
     if (opts.Models.Contains("mixedops")) MixedPrecision.Ops(device, Say);

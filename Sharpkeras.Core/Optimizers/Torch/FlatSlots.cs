@@ -6,14 +6,17 @@ namespace Sharpkeras.Optimizers.Torch;
 
 /// <summary>
 /// The slot variables (moment estimates, …) of several parameters of one device and dtype, kept in one flat buffer
-/// per slot, with a flat gradient buffer and a flat scratch buffer beside them. An elementwise update rule then runs
-/// as a handful of operations over <see cref="Windows"/> of the buffers instead of a handful per parameter: for
-/// LeNet-5's ten weights, Adam goes from about 80 libtorch calls per step to about 30.
+/// per slot, with a flat gradient buffer beside them. An elementwise update rule then runs as a handful of
+/// operations per <see cref="Window"/> of the buffers instead of a handful per parameter: for LeNet-5's ten weights,
+/// Adam goes from about 80 libtorch calls per step to about 30.
 /// <para>
-/// On the CPU a window holds fewer elements than libtorch's parallel grain (32,768) while the model is small, so
-/// each operation runs on the calling thread: waking the OpenMP workers costs more than the work (about 50 µs per
-/// operation with <c>OMP_WAIT_POLICY=PASSIVE</c>, against 3–6 µs for 30,000 elements on one thread). Larger models
-/// and other devices use one window, where the threads pay off.
+/// Windows hold whole parameters (a parameter longer than a window is cut into window-long pieces), so a window's
+/// moments are updated, its denominator written to a window-sized scratch buffer, and its parameters stepped before
+/// the next window starts: the scratch memory is one window, not one copy of the weights. On the CPU a window holds
+/// fewer elements than libtorch's parallel grain (32,768) while the model is small, so each operation runs on the
+/// calling thread: waking the OpenMP workers costs more than the work (about 50 µs per operation with
+/// <c>OMP_WAIT_POLICY=PASSIVE</c>, against 3–6 µs for 30,000 elements on one thread). Larger models and other
+/// devices use windows of millions of elements, where the threads (or the GPU) pay off.
 /// </para>
 /// Each parameter's slot is also available as a view shaped like the parameter (<see cref="SlotView"/>), which is
 /// what saving reads and writes.
@@ -23,21 +26,26 @@ internal sealed class FlatSlots : IDisposable
     /// <summary>libtorch's serial limit for elementwise CPU operations (at::internal::GRAIN_SIZE is 32,768).</summary>
     internal const long SerialWindow = 32_767;
 
-    /// <summary>Up to this many elements, CPU windows stay serial; above, one window uses the threads.</summary>
+    /// <summary>Up to this many elements, CPU windows stay serial; above, windows of <see cref="LargeWindow"/> use the threads.</summary>
     internal const long SerialTotalLimit = 8 * SerialWindow;
+
+    /// <summary>The window length of larger models and of accelerators.</summary>
+    internal const long LargeWindow = 1L << 22;
 
     private readonly Parameter[] _parameters;
     private readonly long[] _offsets, _numels;
-    private readonly long _total;
+    private readonly long _total, _windowLength;
     private Tensor[] _slots;
     private Tensor _gradStorage, _grad, _scratch;
-    private Tensor[][] _slotViews;
-    private Tensor[] _gradViews;
-    private (Tensor[] Slots, Tensor Grad, Tensor Scratch)[] _windows;
-    private Piece[][] _pieces;
+    private Tensor[][] _slotViews = [];
+    private Tensor[] _gradViews = [];
+    private Window[] _windows = [];
 
-    /// <summary>A part of one parameter no longer than a window: its offset in the parameter and its views.</summary>
-    internal sealed record Piece(long Offset, long Length, Tensor[] Slots, Tensor Grad, Tensor Scratch);
+    /// <summary>A part of one parameter no longer than a window: the parameter, the part's offset in it, its slot views.</summary>
+    internal sealed record Piece(int Index, long Offset, long Length, bool Whole, Tensor[] Slots, Tensor Scratch);
+
+    /// <summary>Consecutive pieces: the windows of each slot buffer and of the gradient buffer, the scratch buffer's first elements, the pieces.</summary>
+    internal sealed record Window(Tensor[] Slots, Tensor Grad, Tensor Scratch, Piece[] Pieces);
 
     /// <summary>Creates zero-filled slots for <paramref name="parameters"/> (all of one device and dtype).</summary>
     /// <param name="parameters">The parameters, in the optimizer's order.</param>
@@ -52,15 +60,13 @@ internal sealed class FlatSlots : IDisposable
         _total = _offsets[^1] + _numels[^1];
         Device = _parameters[0].device;
         DType = _parameters[0].dtype;
+        _windowLength = Math.Max(1, Device.type == DeviceType.CPU && _total <= SerialTotalLimit ? SerialWindow : Math.Min(_total, LargeWindow));
         using var _ = torch.no_grad();
-        _slots = Enumerable.Range(0, slotCount).Select(_ => Zeros()).ToArray();
-        _gradStorage = torch.zeros([_total + 1], dtype: DType, device: Device).DetachFromDisposeScope();
+        _slots = Enumerable.Range(0, slotCount).Select(_ => Zeros(_total)).ToArray();
+        // The gradient buffer starts one element in, so that a gradient viewing it never has storage offset 0.
+        _gradStorage = Zeros(_total + 1);
         _grad = _gradStorage.narrow(0, 1, _total).DetachFromDisposeScope();
-        _scratch = Zeros();
-        _slotViews = [];
-        _gradViews = [];
-        _windows = [];
-        _pieces = [];
+        _scratch = Zeros(Math.Min(_windowLength, _total));
         MakeViews();
     }
 
@@ -73,27 +79,19 @@ internal sealed class FlatSlots : IDisposable
     /// <summary>The parameters, in order.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
-    /// <summary>Windows over the flat buffers: each slot's window, the gradient's and the scratch buffer's.</summary>
-    public IReadOnlyList<(Tensor[] Slots, Tensor Grad, Tensor Scratch)> Windows => _windows;
+    /// <summary>
+    /// Whether every parameter cut into pieces can be stepped piece by piece (it is contiguous, so its flat view
+    /// aliases it); when not, the caller updates per parameter.
+    /// </summary>
+    public bool Splittable { get; private set; } = true;
+
+    /// <summary>The windows, in order; together they cover every parameter once.</summary>
+    public IReadOnlyList<Window> Windows => _windows;
 
     /// <summary>Slot <paramref name="slot"/> of parameter <paramref name="index"/>, a view shaped like the parameter.</summary>
     /// <param name="slot">The slot.</param>
     /// <param name="index">The parameter's index.</param>
     public Tensor SlotView(int slot, int index) => _slotViews[slot][index];
-
-    /// <summary>The gradient buffer of parameter <paramref name="index"/>, shaped like it.</summary>
-    /// <param name="index">The parameter's index.</param>
-    public Tensor GradView(int index) => _gradViews[index];
-
-    /// <summary>The scratch buffer of parameter <paramref name="index"/>, shaped like it.</summary>
-    /// <param name="index">The parameter's index.</param>
-    public Tensor ScratchView(int index) => _scratchViews[index];
-
-    private Tensor[] _scratchViews = [];
-
-    /// <summary>Parameter <paramref name="index"/> cut into window-sized pieces (one piece when it fits a window).</summary>
-    /// <param name="index">The parameter's index.</param>
-    public IReadOnlyList<Piece> Pieces(int index) => _pieces[index];
 
     /// <summary>
     /// Zeroes the flat gradient buffer and makes each parameter's <c>.grad</c> its view of it, so that the next backward
@@ -103,14 +101,14 @@ internal sealed class FlatSlots : IDisposable
     /// </summary>
     public void AttachGradients()
     {
-        foreach (var (_, grad, _) in _windows) grad.zero_();
+        foreach (var w in _windows) w.Grad.zero_();
         for (int i = 0; i < _parameters.Length; i++) _parameters[i].grad = _gradViews[i];
     }
 
     /// <summary>
     /// Makes the flat gradient buffer hold every parameter's gradient: true at once when each <c>.grad</c> is still
     /// the view <see cref="AttachGradients"/> set (its storage offset says so: the buffer starts one element in, and a
-    /// gradient allocated anywhere else starts at offset 0); otherwise the gradients are copied in, piece by piece.
+    /// gradient allocated anywhere else starts at offset 0); otherwise the gradients are copied in.
     /// Returns false when a parameter has no gradient or a sparse one: the caller then updates per parameter.
     /// </summary>
     public bool GatherGradients()
@@ -122,21 +120,26 @@ internal sealed class FlatSlots : IDisposable
             attached = g is not null && g.storage_offset() == 1 + _offsets[i] && g.dtype == DType;
         }
         if (attached) return true;
-        for (int i = 0; i < _parameters.Length; i++)
+        var grads = new Tensor?[_parameters.Length];
+        try
         {
-            using var g = _parameters[i].grad;
-            if (g is null || g.is_sparse) return false;
-            var pieces = _pieces[i];
-            if (pieces.Length == 1) { pieces[0].Grad.copy_(g); continue; }
-            using var flat = g.reshape(-1);
-            foreach (var piece in pieces)
+            for (int i = 0; i < _parameters.Length; i++)
             {
-                using var part = flat.narrow(0, piece.Offset, piece.Length);
-                piece.Grad.copy_(part);
+                grads[i] = _parameters[i].grad;
+                if (grads[i] is not Tensor g || g.is_sparse) return false;
             }
+            for (int i = 0; i < _parameters.Length; i++) _gradViews[i].copy_(grads[i]!);
+            return true;
         }
-        return true;
+        finally
+        {
+            foreach (var g in grads) g?.Dispose();
+        }
     }
+
+    /// <summary>A scratch tensor shaped like parameter <paramref name="index"/> for the per-parameter path (the caller disposes it).</summary>
+    /// <param name="index">The parameter's index.</param>
+    public Tensor ScratchFor(int index) => torch.empty_like(_slotViews[0][index]);
 
     /// <summary>Moves the buffers (and their values) to <paramref name="device"/>.</summary>
     /// <param name="device">The parameters' new device.</param>
@@ -154,7 +157,7 @@ internal sealed class FlatSlots : IDisposable
         MakeViews();
     }
 
-    private Tensor Zeros() => torch.zeros([_total], dtype: DType, device: Device).DetachFromDisposeScope();
+    private Tensor Zeros(long n) => torch.zeros([n], dtype: DType, device: Device).DetachFromDisposeScope();
 
     private void MakeViews()
     {
@@ -162,59 +165,71 @@ internal sealed class FlatSlots : IDisposable
             _parameters.Select((p, i) => flat.narrow(0, _offsets[i], _numels[i]).view(p.shape).DetachFromDisposeScope()).ToArray();
         _slotViews = _slots.Select(PerParameter).ToArray();
         _gradViews = PerParameter(_grad);
-        _scratchViews = PerParameter(_scratch);
 
-        long window = Device.type == DeviceType.CPU && _total <= SerialTotalLimit ? SerialWindow : _total;
-        var windows = new List<(Tensor[], Tensor, Tensor)>();
-        for (long start = 0; start < _total; start += window)
+        // Pieces in parameter order, packed greedily into windows of at most _windowLength elements.
+        var windows = new List<Window>();
+        var pieces = new List<(int Index, long Offset, long Length)>();
+        long windowStart = 0, windowLength = 0;
+        void Close()
         {
-            long n = Math.Min(window, _total - start);
-            Tensor Cut(Tensor flat) => flat.narrow(0, start, n).DetachFromDisposeScope();
-            windows.Add((_slots.Select(Cut).ToArray(), Cut(_grad), Cut(_scratch)));
+            if (pieces.Count == 0) return;
+            long start = windowStart, length = windowLength;
+            Tensor Cut(Tensor flat, long at, long n) => flat.narrow(0, at, n).DetachFromDisposeScope();
+            var made = new List<Piece>();
+            long inWindow = 0;
+            foreach (var (i, off, n) in pieces)
+            {
+                bool whole = n == _numels[i];
+                var slots = whole ? _slotViews.Select(v => v[i]).ToArray() : _slots.Select(s => Cut(s, _offsets[i] + off, n)).ToArray();
+                var scratch = Cut(_scratch, inWindow, n);
+                if (whole)
+                {
+                    var flat = scratch;
+                    scratch = flat.view(_parameters[i].shape).DetachFromDisposeScope();
+                    flat.Dispose();
+                }
+                made.Add(new Piece(i, off, n, whole, slots, scratch));
+                inWindow += n;
+            }
+            windows.Add(new Window(_slots.Select(s => Cut(s, start, length)).ToArray(), Cut(_grad, start, length), Cut(_scratch, 0, length), made.ToArray()));
+            pieces.Clear();
+            windowStart += windowLength;
+            windowLength = 0;
         }
-        _windows = windows.ToArray();
-
-        _pieces = new Piece[_parameters.Length][];
         for (int i = 0; i < _parameters.Length; i++)
         {
-            if (_numels[i] <= window)
+            for (long off = 0; off < _numels[i];)
             {
-                _pieces[i] = [new Piece(0, _numels[i], _slotViews.Select(v => v[i]).ToArray(), _gradViews[i], _scratchViews[i])];
-                continue;
+                long n = Math.Min(_windowLength, _numels[i] - off);
+                if (windowLength + n > _windowLength) Close();
+                pieces.Add((i, off, n));
+                windowLength += n;
+                off += n;
             }
-            var list = new List<Piece>();
-            for (long off = 0; off < _numels[i]; off += window)
-            {
-                long n = Math.Min(window, _numels[i] - off);
-                long at = _offsets[i] + off;
-                Tensor Cut(Tensor flat) => flat.narrow(0, at, n).DetachFromDisposeScope();
-                list.Add(new Piece(off, n, _slots.Select(Cut).ToArray(), Cut(_grad), Cut(_scratch)));
-            }
-            _pieces[i] = list.ToArray();
         }
+        Close();
+        _windows = windows.ToArray();
+        Splittable = _windows.SelectMany(w => w.Pieces).All(p => p.Whole || _parameters[p.Index].is_contiguous());
     }
 
     private void DisposeViews()
     {
         foreach (var views in _slotViews) foreach (var v in views) v.Dispose();
         foreach (var v in _gradViews) v.Dispose();
-        foreach (var v in _scratchViews) v.Dispose();
-        foreach (var (slots, grad, scratch) in _windows)
+        foreach (var w in _windows)
         {
-            foreach (var s in slots) s.Dispose();
-            grad.Dispose();
-            scratch.Dispose();
-        }
-        foreach (var pieces in _pieces)
-        {
-            if (pieces.Length == 1) continue; // the per-parameter views, disposed above
-            foreach (var p in pieces)
+            foreach (var s in w.Slots) s.Dispose();
+            w.Grad.Dispose();
+            w.Scratch.Dispose();
+            foreach (var p in w.Pieces)
             {
-                foreach (var s in p.Slots) s.Dispose();
-                p.Grad.Dispose();
+                if (!p.Whole) foreach (var s in p.Slots) s.Dispose(); // whole pieces share the per-parameter views
                 p.Scratch.Dispose();
             }
         }
+        _slotViews = [];
+        _gradViews = [];
+        _windows = [];
     }
 
     /// <summary>Frees the buffers and their views.</summary>
@@ -225,10 +240,5 @@ internal sealed class FlatSlots : IDisposable
         _grad.Dispose();
         _gradStorage.Dispose();
         _scratch.Dispose();
-        _slotViews = [];
-        _gradViews = [];
-        _scratchViews = [];
-        _windows = [];
-        _pieces = [];
     }
 }

@@ -75,22 +75,21 @@ internal sealed class KerasAdamAlgorithm : OptimizerHelper
             {
                 var device = slots.Parameters[0].device;
                 if (!Engine.DeviceUtils.Same(device, slots.Device)) { slots.MoveTo(device); Bind(slots, states); }
-                if (slots.GatherGradients())
+                if (slots.Splittable && slots.GatherGradients())
                 {
-                    foreach (var (m, g, s) in slots.Windows) Moments(m, g, s);
-                    for (int i = 0; i < states.Length; i++)
+                    foreach (var w in slots.Windows)
                     {
-                        states[i].step = t;
-                        var p = slots.Parameters[i];
-                        var pieces = slots.Pieces(i);
-                        if (pieces.Count == 1) { p.addcdiv_(pieces[0].Slots[0], pieces[0].Scratch, value: -alpha); continue; }
-                        using var flat = p.view(-1);
-                        foreach (var piece in pieces)
+                        Moments(w.Slots, w.Grad, w.Scratch);
+                        foreach (var piece in w.Pieces)
                         {
+                            var p = slots.Parameters[piece.Index];
+                            if (piece.Whole) { p.addcdiv_(piece.Slots[0], piece.Scratch, value: -alpha); continue; }
+                            using var flat = p.view(-1);
                             using var part = flat.narrow(0, piece.Offset, piece.Length);
                             part.addcdiv_(piece.Slots[0], piece.Scratch, value: -alpha);
                         }
                     }
+                    foreach (var st in states) st.step = t;
                 }
                 else
                 {
@@ -103,8 +102,9 @@ internal sealed class KerasAdamAlgorithm : OptimizerHelper
                         var g = grad.is_sparse ? grad.to_dense() : grad;
                         var m = new Tensor[_amsgrad ? 3 : 2];
                         for (int k = 0; k < m.Length; k++) m[k] = slots.SlotView(k, i);
-                        Moments(m, g.dtype == p.dtype ? g : g.to(p.dtype), slots.ScratchView(i));
-                        p.addcdiv_(m[0], slots.ScratchView(i), value: -alpha);
+                        using var denominator = slots.ScratchFor(i);
+                        Moments(m, g.dtype == p.dtype ? g : g.to(p.dtype), denominator);
+                        p.addcdiv_(m[0], denominator, value: -alpha);
                         states[i].step = t;
                     }
                 }

@@ -3,6 +3,7 @@ using Sharpkeras.Layers;
 using Sharpkeras.Optimizers;
 using Sharpkeras.Optimizers.Torch;
 using TorchSharp;
+using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
 
 namespace Sharpkeras.Tests.Optimizers.Torch;
@@ -174,5 +175,28 @@ public class KerasAdamAlgorithmTests
         Assert.That(w[1], Is.EqualTo(delta).Within(1e-9));
         Assert.That(state.step, Is.EqualTo(10));
         opt.Dispose();
+    }
+}
+
+public class KerasAdamAlgorithmLayoutTests
+{
+    [Test]
+    public void NonContiguousWeightLongerThanAWindowIsUpdatedInPlace()
+    {
+        // A transposed 300×200 weight (60,000 elements, not contiguous) cannot be stepped through a flat view; the
+        // optimizer updates it weight by weight, with the same formula: first step w -= lr·g/(|g| + ε/√(1−β₂)).
+        using var p = new Parameter(torch.ones(300, 200).t());
+        Assert.That(p.is_contiguous(), Is.False);
+        using var opt = new KerasAdamAlgorithm([p], 0.001, 0.9, 0.999, 1e-7, amsgrad: false);
+        opt.zero_grad();
+        using (var scope = torch.NewDisposeScope())
+        {
+            (p * 0.5f).sum().backward();
+            opt.step();
+        }
+        // m = 0.05, √v = √0.00025, α = 0.001·√0.001/0.1: Δ = α·0.05/(√0.00025 + 1e-7)
+        double delta = 0.001 * Math.Sqrt(0.001) / 0.1 * 0.05 / (Math.Sqrt(0.00025) + 1e-7);
+        Assert.That(p.min().item<float>(), Is.EqualTo(1 - delta).Within(1e-7));
+        Assert.That(p.max().item<float>(), Is.EqualTo(1 - delta).Within(1e-7));
     }
 }
