@@ -7,7 +7,8 @@ namespace Sharpkeras.Bench;
 
 /// <summary>
 /// Where a LeNet-5 training step's time goes (<c>--models probe</c>): the raw TorchSharp step and Sharpkeras's
-/// <c>TrainStep</c>, phase by phase, on the same batches, interleaved in blocks; medians in microseconds.
+/// <c>TrainStep</c>, phase by phase, on the same batches, interleaved in blocks of 16 steps; then <c>Fit</c>'s own
+/// steps and the gaps between them, timed from callbacks; medians in microseconds.
 /// </summary>
 internal static class Probe
 {
@@ -15,6 +16,14 @@ internal static class Probe
     {
         public ProbedLeNet(params Layer[] layers) : base(layers) { }
         public Tensor[] TrainForward(Tensor x) => Forward([x], training: true);
+        public List<double> StepTimes { get; } = new();
+        public override IReadOnlyDictionary<string, Tensor> TrainStep(Tensor[] data)
+        {
+            var sw = Stopwatch.StartNew();
+            var r = base.TrainStep(data);
+            StepTimes.Add(sw.Elapsed.TotalMicroseconds);
+            return r;
+        }
     }
 
     private sealed class StepTimer : Callbacks.Callback
@@ -66,9 +75,6 @@ internal static class Probe
             new Dense(84, activation: "tanh"),
             new Dense(10, activation: "softmax"));
         sk.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
-        sk.Build([null, .. shape]);
-        foreach (var v in sk.TrainableWeights)
-            say($"| weight {v.Path} | {string.Join("x", v.Value.shape)} contiguous={v.Value.is_contiguous()} strides={string.Join(",", v.Value.stride())} |");
         using var raw = RawModels.LeNet();
         raw.train();
         using var opt = torch.optim.Adam(raw.parameters(), 1e-3, eps: 1e-7);
@@ -126,11 +132,6 @@ internal static class Probe
                 o.ZeroGrad(); Add("sk zero_grad", Lap());
                 var yPred = sk.TrainForward(xb); Add("sk forward", Lap());
                 var loss = sk.ComputeLoss([xb], [yb], yPred, null, training: true); Add("sk loss", Lap());
-                _ = sk.ComputeLoss([xb], [yb], yPred, null, training: true); Add("sk loss again", Lap());
-                _ = sk.Losses.Count; Add("sk loss: layer losses", Lap());
-                var ce1 = Sharpkeras.Losses.Losses.SparseCategoricalCrossentropy(yb, yPred[0]); Add("sk loss: ce values", Lap());
-                _ = Sharpkeras.Losses.Loss.Reduce(ce1, null, "sum_over_batch_size"); Add("sk loss: reduce", Lap());
-                _ = sk.CompiledLoss!.Call([yb], yPred, null); Add("sk loss: compiled", Lap());
                 sk.LossTracker.Update(loss, batch); Add("sk loss tracker", Lap());
                 loss.backward(); Add("sk backward", Lap());
                 o.Step(); Add("sk optimizer", Lap());
@@ -139,7 +140,9 @@ internal static class Probe
         }
         // Inside Fit: the step (batch begin → batch end) and the gap between steps (batch end → next batch begin).
         var cb = new StepTimer();
+        sk.StepTimes.Clear();
         for (int r = 0; r < 3; r++) sk.Fit(xs, ys, batchSize: batch, epochs: 3, verbose: 0, callbacks: [cb]);
+        t["fit: TrainStep inside Fit"] = sk.StepTimes.ToList();
         var cbFresh = new StepTimer();
         for (int r = 0; r < 3; r++)
         {
@@ -169,222 +172,7 @@ internal static class Probe
     }
 }
 
-/// <summary>Temporary: Adam update variants on LeNet-5's parameters.</summary>
-internal static class OptProbe
-{
-    public static void Run(Tensor xs, Tensor ys, int blocks, Action<string> say)
-    {
-        const int batch = 128;
-        using var model = RawModels.LeNet();
-        var ps = model.parameters().ToList();
-        using var torchAdam = torch.optim.Adam(ps, 1e-3, eps: 1e-7);
-        long total = ps.Sum(p => p.numel());
-        var M = torch.zeros(total); var V = torch.zeros(total); var D = torch.zeros(total); var G = torch.zeros(total);
-        var mViews = new List<Tensor>(); var dViews = new List<Tensor>(); var gViews = new List<Tensor>();
-        long off = 0;
-        foreach (var p in ps)
-        {
-            mViews.Add(M.narrow(0, off, p.numel()).view(p.shape));
-            dViews.Add(D.narrow(0, off, p.numel()).view(p.shape));
-            gViews.Add(G.narrow(0, off, p.numel()).view(p.shape));
-            off += p.numel();
-        }
-        var ce = nn.CrossEntropyLoss();
-        var t = new Dictionary<string, List<double>>();
-        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
-        var xb0 = xs.narrow(0, 0, batch).permute(0, 3, 1, 2);
-        var yb0 = ys.narrow(0, 0, batch);
-        long step = 0;
-        for (int b = 0; b < blocks * 16; b++)
-        {
-            foreach (var variant in new[] { "torch", "flat-cat", "flat-grad" })
-            {
-                using var scope = NewDisposeScope();
-                // gradients
-                if (variant == "flat-grad")
-                {
-                    var sw0 = Stopwatch.StartNew();
-                    G.zero_();
-                    for (int i = 0; i < ps.Count; i++) ps[i].grad = gViews[i];
-                    Add(variant + " zero", sw0.Elapsed.TotalMicroseconds);
-                }
-                else
-                {
-                    var sw0 = Stopwatch.StartNew();
-                    foreach (var p in ps) p.grad = null;
-                    Add(variant + " zero", sw0.Elapsed.TotalMicroseconds);
-                }
-                var loss = ce.forward(model.forward(xb0), yb0);
-                var swb = Stopwatch.StartNew();
-                loss.backward();
-                Add(variant + " backward", swb.Elapsed.TotalMicroseconds);
-                var sw = Stopwatch.StartNew();
-                using (torch.no_grad())
-                {
-                    if (variant == "torch") torchAdam.step();
-                    else
-                    {
-                        step++;
-                        Tensor g;
-                        if (variant == "flat-cat")
-                        {
-                            var flat = new Tensor[ps.Count];
-                            for (int i = 0; i < ps.Count; i++) { using var gi = ps[i].grad!; flat[i] = gi.reshape(-1); }
-                            g = torch.cat(flat, 0);
-                        }
-                        else g = G;
-                        double b1 = 0.9, b2 = 0.999;
-                        M.lerp_(g, 1 - b1);
-                        V.mul_(b2).addcmul_(g, g, 1 - b2);
-                        D.copy_(V).sqrt_().add_(1e-7);
-                        double alpha = 1e-3 * Math.Sqrt(1 - Math.Pow(b2, step)) / (1 - Math.Pow(b1, step));
-                        for (int i = 0; i < ps.Count; i++) ps[i].addcdiv_(mViews[i], dViews[i], -alpha);
-                    }
-                }
-                Add(variant + " step", sw.Elapsed.TotalMicroseconds);
-            }
-        }
-        say("| optimizer variant | median µs |");
-        say("|---|---|");
-        foreach (var (k, v) in t) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
-    }
-}
-
-internal static class OpProbe
-{
-    public static void Run(Action<string> say)
-    {
-        foreach (long n in new long[] { 1000, 30000 })
-        {
-            var a = torch.rand(n); var b = torch.rand(n); var c = torch.rand(n);
-            var t = new Dictionary<string, List<double>>();
-            void Time(string k, Action f) { var sw = Stopwatch.StartNew(); f(); double us = sw.Elapsed.TotalMicroseconds; if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
-            for (int i = 0; i < 400; i++)
-            {
-                Time("mul_", () => a.mul_(0.999));
-                Time("add_ scalar", () => a.add_(1e-7));
-                Time("add_ tensor alpha", () => a.add_(b, alpha: 0.1));
-                Time("addcmul_", () => a.addcmul_(b, b, 0.001));
-                Time("addcdiv_", () => a.addcdiv_(b, c, -0.001));
-                Time("sqrt_", () => c.sqrt_());
-                Time("zero_", () => c.zero_().add_(1));
-                Time("grad get+dispose", () => { using var g = a.grad; });
-                Time("pow_ 0.5", () => c.pow_(0.5));
-                Time("rsqrt_", () => c.rsqrt_());
-                Time("sqrt oop", () => { using var r = b.sqrt(); });
-                Time("copy_", () => c.copy_(b));
-                Time("lerp_", () => a.lerp_(b, 0.1));
-                Time("div_ tensor", () => c.div_(b));
-                Time("exp_", () => c.exp_());
-                Time("abs_", () => c.abs_());
-                Time("narrow+view", () => { using var v = a.narrow(0, 0, n / 2); });
-            }
-            foreach (var (k, v) in t) { v.Sort(); say($"| n={n} {k} | {v[v.Count / 2]:F1} |"); }
-        }
-    }
-}
-
-/// <summary>Temporary: per-layer forward times, Sharpkeras layers (Apply and bare Call) against the raw modules.</summary>
-internal static class LayerProbe
-{
-    public static void Run(Tensor xs, Action<string> say, string dataFormat)
-    {
-        bool cf = dataFormat == "channels_first";
-        var x0 = cf ? xs.narrow(0, 0, 128).permute(0, 3, 1, 2).contiguous() : xs.narrow(0, 0, 128);
-        using var sk = Cases.LeNet(dataFormat);
-        sk.Build([null, .. (cf ? new int?[] { 1, 28, 28 } : new int?[] { 28, 28, 1 })]);
-        var layers = ((Sequential)sk).Layers.ToList();
-        using var raw = RawModels.LeNet();
-        var mods = raw.children().Cast<nn.Module<Tensor, Tensor>>().ToList();
-        var t = new Dictionary<string, List<double>>();
-        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
-        for (int it = 0; it < 200; it++)
-        {
-            using var scope = NewDisposeScope();
-            var x = x0;
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                x = layers[i].Apply(x, training: true);
-                Add($"sk {i} {layers[i].GetType().Name} Apply", sw.Elapsed.TotalMicroseconds);
-            }
-            x = x0;
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                x = layers[i].Call(x, training: true);
-                Add($"sk {i} {layers[i].GetType().Name} Call", sw.Elapsed.TotalMicroseconds);
-            }
-            x = cf ? x0 : x0.permute(0, 3, 1, 2);
-            for (int i = 0; i < mods.Count; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                x = mods[i].forward(x);
-                Add($"raw {i} {mods[i].GetType().Name}", sw.Elapsed.TotalMicroseconds);
-            }
-        }
-        say($"| layer ({dataFormat}) | median µs |");
-        foreach (var (k, v) in t.OrderBy(kv => kv.Key)) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
-    }
-}
-
-/// <summary>Temporary: forward+backward of the same batch, alternating step by step, Sharpkeras model vs raw model.</summary>
-internal static class FbProbe
-{
-    public static void Run(Tensor xs, Tensor ys, Action<string> say, string dataFormat)
-    {
-        bool cf = dataFormat == "channels_first";
-        var x0 = cf ? xs.narrow(0, 0, 128).permute(0, 3, 1, 2).contiguous() : xs.narrow(0, 0, 128);
-        var y0 = ys.narrow(0, 0, 128);
-        using var sk = Cases.LeNet(dataFormat);
-        sk.Compile(optimizer: new Optimizers.Adam(), loss: "sparse_categorical_crossentropy");
-        sk.Build([null, .. (cf ? new int?[] { 1, 28, 28 } : new int?[] { 28, 28, 1 })]);
-        sk.Optimizer!.Build(sk.TrainableWeights);
-        using var raw = RawModels.LeNet();
-        using var rawOpt = torch.optim.Adam(raw.parameters(), 1e-3);
-        var ce = nn.CrossEntropyLoss();
-        var t = new Dictionary<string, List<double>>();
-        void Add(string k, double us) { if (!t.TryGetValue(k, out var l)) t[k] = l = new(); l.Add(us); }
-        int iters = int.TryParse(Environment.GetEnvironmentVariable("SK_PROBE_ITERS"), out var ni) ? ni : 300;
-        for (int it = 0; it < iters; it++)
-        {
-            Console.WriteLine("=== RAW");
-            {
-                using var scope = NewDisposeScope();
-                rawOpt.zero_grad();
-                var sw = Stopwatch.StartNew();
-                var outp = raw.forward(cf ? x0 : x0.permute(0, 3, 1, 2));
-                var loss = ce.forward(outp, y0);
-                Add("raw fwd", sw.Elapsed.TotalMicroseconds); sw.Restart();
-                loss.backward();
-                Add("raw bwd", sw.Elapsed.TotalMicroseconds);
-            }
-            foreach (var chain in new[] { false })
-            {
-                Console.WriteLine("=== SK");
-                using var scope = NewDisposeScope();
-                sk.Optimizer!.ZeroGrad();
-                var sw = Stopwatch.StartNew();
-                Tensor outp;
-                if (chain)
-                {
-                    outp = x0;
-                    foreach (var l in ((Sequential)sk).Layers) outp = l.Apply(outp, training: true);
-                }
-                else outp = sk.Apply(x0, training: true);
-                string pre = chain ? "sk chain" : "sk";
-                var loss = ce.forward(outp.log(), y0); // the same loss kernel as raw, on log-probabilities
-                Add(pre + " fwd", sw.Elapsed.TotalMicroseconds); sw.Restart();
-                loss.backward();
-                Add(pre + " bwd", sw.Elapsed.TotalMicroseconds);
-            }
-        }
-        say($"| fwd/bwd ({dataFormat}) | median µs |");
-        foreach (var (k, v) in t.OrderBy(kv => kv.Key)) { v.Sort(); say($"| {k} | {v[v.Count / 2]:F0} |"); }
-    }
-}
-
-/// <summary>Temporary: per-step framework overhead on a tiny model (Dense(10) on 16 features), Fit against the raw loop.</summary>
+/// <summary>Per-step framework overhead on a tiny model (Dense(10) on 16 features), Fit against the raw loop.</summary>
 internal static class OverheadProbe
 {
     public static void Run(Action<string> say)
@@ -408,6 +196,9 @@ internal static class OverheadProbe
             raw.AddRange(times.Skip(1).Select(s => s * 1e6 / 200));
         }
         sk.Sort(); raw.Sort();
-        say($"| tiny model per step (µs) | Sharpkeras Fit {sk[sk.Count / 2]:F0} | raw loop {raw[raw.Count / 2]:F0} |");
+        say("| tiny model (Dense(10) on 16 features, batch 128, Adam) | Sharpkeras Fit µs/step | raw loop µs/step |");
+        say("|---|---|---|");
+        say($"| median of 12 epochs of 200 steps | {sk[sk.Count / 2]:F0} | {raw[raw.Count / 2]:F0} |");
+        say("");
     }
 }

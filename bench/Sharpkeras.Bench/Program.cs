@@ -177,6 +177,8 @@ if (opts.Models.Contains("cifar"))
     {
         var (xs, ys) = Mnist10k();
         Probe.Run(xs, ys, opts.Reps * 10, Say, "channels_last");
+        Probe.Run(xs, ys, opts.Reps * 10, Say, "channels_first");
+        OverheadProbe.Run(Say);
     }
     if (opts.Models.Contains("mixed")) MixedPrecision.Run(opts, device, Say);
     if (opts.Models.Contains("mixedops")) MixedPrecision.Ops(device, Say);

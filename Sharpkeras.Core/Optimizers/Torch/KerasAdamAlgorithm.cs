@@ -12,7 +12,8 @@ namespace Sharpkeras.Optimizers.Torch;
 /// writes it. <c>zero_grad()</c> points every weight's gradient into the flat gradient buffer, so the step updates the
 /// moments over whole windows of the flat buffers and each weight by one <c>addcdiv_</c> per piece. As with torch's
 /// optimizers after <c>zero_grad()</c>, a weight the loss does not reach has a zero gradient (its moments decay);
-/// a weight whose gradient is none (never reached since it was last cleared to none) is skipped, as Keras skips it.
+/// a weight whose gradient is none (a custom train step that clears gradients to none, or never calls
+/// <c>ZeroGrad</c>, and does not reach it) is skipped, as Keras skips it.
 /// The per-weight <see cref="State"/> exposes <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c> and
 /// <c>max_exp_avg_sq</c> — the names of torch's Adam state, which saving reads and writes.
 /// </summary>
