@@ -26,6 +26,9 @@ internal sealed class OptimizerTestRig : IDisposable
 
     public Optimizer Optimizer { get; }
 
+    /// <summary>The kernel, then the bias when there is one.</summary>
+    public IReadOnlyList<KerasVariable> Variables => _dense.Variables;
+
     public float[] Kernel => _dense.Variables[0].ToKerasLayout().reshape(-1).data<float>().ToArray();
 
     public float[] Bias => _dense.Variables[1].ToKerasLayout().reshape(-1).data<float>().ToArray();

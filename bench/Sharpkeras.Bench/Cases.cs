@@ -10,10 +10,13 @@ namespace Sharpkeras.Bench;
 /// <summary>The Sharpkeras side and the raw side of each benchmark case.</summary>
 internal static class Cases
 {
-    public static Model LeNet(string dataFormat = "channels_last")
+    public static Model LeNet(string dataFormat = "channels_last") => new Sequential(LeNetLayers(dataFormat));
+
+    /// <summary>LeNet-5's layers (tanh, max pooling, softmax output) for 28×28 single-channel images.</summary>
+    public static Layer[] LeNetLayers(string dataFormat = "channels_last")
     {
         int?[] shape = dataFormat == "channels_last" ? [28, 28, 1] : [1, 28, 28];
-        return new Sequential(
+        return [
             new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", dataFormat: dataFormat, inputShape: shape),
             new MaxPooling2D(poolSize: 2, dataFormat: dataFormat),
             new Conv2D(16, kernelSize: 5, activation: "tanh", dataFormat: dataFormat),
@@ -21,7 +24,7 @@ internal static class Cases
             new Flatten(dataFormat: dataFormat),
             new Dense(120, activation: "tanh"),
             new Dense(84, activation: "tanh"),
-            new Dense(10, activation: "softmax"));
+            new Dense(10, activation: "softmax")];
     }
 
     public static Model CifarCnn()

@@ -63,17 +63,8 @@ internal static class Probe
         const int batch = 128, stepsPerBlock = 16;
         bool cf = dataFormat == "channels_first";
         if (cf) xs = xs.permute(0, 3, 1, 2).contiguous();
-        int?[] shape = cf ? [1, 28, 28] : [28, 28, 1];
         long n = xs.shape[0];
-        var sk = new ProbedLeNet(
-            new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", dataFormat: dataFormat, inputShape: shape),
-            new MaxPooling2D(poolSize: 2, dataFormat: dataFormat),
-            new Conv2D(16, kernelSize: 5, activation: "tanh", dataFormat: dataFormat),
-            new MaxPooling2D(poolSize: 2, dataFormat: dataFormat),
-            new Flatten(dataFormat: dataFormat),
-            new Dense(120, activation: "tanh"),
-            new Dense(84, activation: "tanh"),
-            new Dense(10, activation: "softmax"));
+        var sk = new ProbedLeNet(Cases.LeNetLayers(dataFormat));
         sk.Compile(optimizer: new Optimizers.Adam(learningRate: 1e-3), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         using var raw = RawModels.LeNet();
         raw.train();

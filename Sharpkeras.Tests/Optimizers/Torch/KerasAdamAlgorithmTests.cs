@@ -75,106 +75,80 @@ public class KerasAdamAlgorithmTests
         Assert.That(kernel[0], Is.Not.EqualTo(w0[0]), "the weights moved");
     }
 
+    private static KerasAdamAlgorithm.State[] States(Optimizer opt) =>
+        ((KerasAdamAlgorithm)opt.TorchOptimizer!).state_dict().State.Cast<KerasAdamAlgorithm.State>().ToArray();
+
     [Test]
     public void BackwardPassesAccumulateIntoTheAttachedGradients()
     {
         // Two backward passes after one ZeroGrad: the step sees g1 + g2, as with torch's zero_grad().
-        var opt = new Adam();
-        using var dense = new Dense(3, useBias: false);
-        dense.Apply(torch.zeros(1, 1));
-        dense.SetWeights([torch.tensor(new[] { 1f, 1f, 1f }).reshape(1, 3)]);
-        opt.Build(dense.Variables);
+        using var rig = new OptimizerTestRig(new Adam(), [1f, 1f, 1f]);
         using (var scope = torch.NewDisposeScope())
         {
-            opt.ZeroGrad();
-            var k = dense.Variables[0].Value;
+            rig.Optimizer.ZeroGrad();
+            var k = rig.Variables[0].Value;
             (k * torch.tensor(new[] { 0.25f, -0.5f, 1f }).reshape(k.shape)).sum().backward();
             (k * torch.tensor(new[] { 0.25f, 0.5f, 1f }).reshape(k.shape)).sum().backward();
-            opt.Step();
+            rig.Optimizer.Step();
         }
-        var w = dense.Variables[0].ToKerasLayout().reshape(-1).data<float>().ToArray();
         var expected = new Reference([1, 1, 1], amsgrad: false);
         expected.Step([0.5f, 0f, 2f]);
-        Assert.That(w, Is.EqualTo(expected.W.Select(x => (float)x).ToArray()).Within(1e-7));
-        Assert.That(w[1], Is.EqualTo(1f), "a zero gradient moves nothing on the first step (m = 0)");
-        opt.Dispose();
+        Assert.That(rig.Kernel, Is.EqualTo(expected.W.Select(x => (float)x).ToArray()).Within(1e-7));
+        Assert.That(rig.Kernel[1], Is.EqualTo(1f), "a zero gradient moves nothing on the first step (m = 0)");
     }
 
     [Test]
     public void GradientAssignedByHandAfterZeroGradIsTheOneApplied()
     {
         // A custom train step may replace .grad outright; the step must read it, not the (zeroed) flat buffer.
-        var opt = new Adam();
-        using var dense = new Dense(2, useBias: false);
-        dense.Apply(torch.zeros(1, 1));
-        dense.SetWeights([torch.tensor(new[] { 1f, -1f }).reshape(1, 2)]);
-        opt.Build(dense.Variables);
-        opt.ZeroGrad();
-        var p = dense.Variables[0].Value;
+        using var rig = new OptimizerTestRig(new Adam(), [1f, -1f]);
+        rig.Optimizer.ZeroGrad();
+        var p = rig.Variables[0].Value;
         p.grad = torch.tensor(new[] { 0.5f, -2f }).reshape(p.shape);
-        using (torch.NewDisposeScope()) opt.Step();
-        var w = dense.Variables[0].ToKerasLayout().reshape(-1).data<float>().ToArray();
+        using (torch.NewDisposeScope()) rig.Optimizer.Step();
         var expected = new Reference([1, -1], amsgrad: false);
         expected.Step([0.5f, -2f]);
-        Assert.That(w, Is.EqualTo(expected.W.Select(x => (float)x).ToArray()).Within(1e-7));
-        opt.Dispose();
+        Assert.That(rig.Kernel, Is.EqualTo(expected.W.Select(x => (float)x).ToArray()).Within(1e-7));
     }
 
     [Test]
     public void WeightWithoutGradientIsLeftAlone()
     {
         // Keras skips a variable whose gradient is None: its value, moments and step count stay as they were.
-        var opt = new Adam();
-        using var dense = new Dense(2);
-        dense.Apply(torch.zeros(1, 1));
-        dense.SetWeights([torch.tensor(new[] { 1f, 2f }).reshape(1, 2), torch.tensor(new[] { 3f, 4f })]);
-        opt.Build(dense.Variables);
+        using var rig = new OptimizerTestRig(new Adam(), [1f, 2f], [3f, 4f]);
         using (var scope = torch.NewDisposeScope())
         {
-            var k = dense.Variables[0].Value;
+            var k = rig.Variables[0].Value;
             (k * torch.tensor(new[] { 1f, 1f }).reshape(k.shape)).sum().backward(); // the bias is not reached: no gradient
-            opt.Step();
+            rig.Optimizer.Step();
         }
-        Assert.That(dense.Variables[1].ToKerasLayout().data<float>().ToArray(), Is.EqualTo(new[] { 3f, 4f }));
-        var states = ((KerasAdamAlgorithm)opt.TorchOptimizer!).state_dict().State.Cast<KerasAdamAlgorithm.State>().ToList();
+        Assert.That(rig.Bias, Is.EqualTo(new[] { 3f, 4f }));
+        var states = States(rig.Optimizer);
         Assert.That(states[0].step, Is.EqualTo(1));
         Assert.That(states[1].step, Is.EqualTo(0));
         Assert.That(states[1].exp_avg!.abs().sum().item<float>(), Is.EqualTo(0f));
-        Assert.That(dense.Variables[0].ToKerasLayout().reshape(-1).data<float>()[0], Is.LessThan(1f));
-        opt.Dispose();
+        Assert.That(rig.Kernel[0], Is.LessThan(1f));
     }
 
     [Test]
     public void MomentsAreViewsOfTheFlatBuffersAndSurviveALoad()
     {
         // Saving reads and loading writes each weight's exp_avg in place; the next step must use what was loaded.
-        var opt = new Adam();
-        using var dense = new Dense(2, useBias: false);
-        dense.Apply(torch.zeros(1, 1));
-        dense.SetWeights([torch.tensor(new[] { 0f, 0f }).reshape(1, 2)]);
-        opt.Build(dense.Variables);
-        var state = ((KerasAdamAlgorithm)opt.TorchOptimizer!).state_dict().State.Cast<KerasAdamAlgorithm.State>().Single();
+        using var rig = new OptimizerTestRig(new Adam(), [0f, 0f]);
+        var state = States(rig.Optimizer).Single();
         using (torch.no_grad())
         {
             state.exp_avg!.copy_(torch.tensor(new[] { 1f, -1f }).reshape(state.exp_avg.shape));
             state.exp_avg_sq!.copy_(torch.tensor(new[] { 4f, 4f }).reshape(state.exp_avg_sq.shape));
         }
         state.step = 9; // the next step is t = 10
-        using (var scope = torch.NewDisposeScope())
-        {
-            opt.ZeroGrad();
-            var k = dense.Variables[0].Value;
-            (k * 0f).sum().backward(); // g = 0
-            opt.Step();
-        }
+        rig.Step([0f, 0f]);
         // m = 0.9·(±1) = ±0.9, v = 0.999·4 = 3.996, α = 0.001·√(1 − 0.999¹⁰)/(1 − 0.9¹⁰), w = ∓α·0.9/(√3.996 + 1e-7)
         double alpha = 0.001 * Math.Sqrt(1 - Math.Pow(0.999, 10)) / (1 - Math.Pow(0.9, 10));
         double delta = alpha * 0.9 / (Math.Sqrt(3.996) + 1e-7);
-        var w = dense.Variables[0].ToKerasLayout().reshape(-1).data<float>().ToArray();
-        Assert.That(w[0], Is.EqualTo(-delta).Within(1e-9));
-        Assert.That(w[1], Is.EqualTo(delta).Within(1e-9));
+        Assert.That(rig.Kernel[0], Is.EqualTo(-delta).Within(1e-9));
+        Assert.That(rig.Kernel[1], Is.EqualTo(delta).Within(1e-9));
         Assert.That(state.step, Is.EqualTo(10));
-        opt.Dispose();
     }
 }
 
