@@ -137,6 +137,44 @@ internal sealed class FlatSlots : IDisposable
         }
     }
 
+    /// <summary>
+    /// One fast step over every window: <paramref name="rule"/> updates the window's slots from its gradient and leaves
+    /// a per-element result in its scratch; then <paramref name="apply"/> changes each piece's weights in place with
+    /// it (by default it adds the scratch: the rule wrote the change of the weights there).
+    /// </summary>
+    /// <param name="rule">The elementwise rule over one window.</param>
+    /// <param name="apply">Updates one piece's weights (a view of the parameter, shaped like the piece's scratch), or null to add the scratch.</param>
+    public void ApplyWindows(Action<Window> rule, Action<Tensor, Piece>? apply = null)
+    {
+        foreach (var w in _windows)
+        {
+            rule(w);
+            foreach (var piece in w.Pieces)
+            {
+                var p = _parameters[piece.Index];
+                if (piece.Whole) { Apply(p, piece); continue; }
+                using var flat = p.view(-1);
+                using var part = flat.narrow(0, piece.Offset, piece.Length);
+                Apply(part, piece);
+            }
+        }
+
+        void Apply(Tensor weights, Piece piece)
+        {
+            if (apply is null) weights.add_(piece.Scratch);
+            else apply(weights, piece);
+        }
+    }
+
+    /// <summary>Moves the buffers to the parameters' device when they moved; true when it did (slot views are new then).</summary>
+    public bool FollowParameters()
+    {
+        var device = _parameters[0].device;
+        if (Engine.DeviceUtils.Same(device, Device)) return false;
+        MoveTo(device);
+        return true;
+    }
+
     /// <summary>A scratch tensor shaped like parameter <paramref name="index"/> for the per-parameter path (the caller disposes it).</summary>
     /// <param name="index">The parameter's index.</param>
     public Tensor ScratchFor(int index) => torch.empty_like(_slotViews[0][index]);

@@ -29,4 +29,10 @@ internal sealed class KerasAdagradAlgorithm : KerasTorchOptimizer
         accumulator.addcmul_(g, g, value: 1);
         parameter.addcdiv_(g, accumulator.add(_epsilon).sqrt_(), value: -learningRate);
     }
+
+    protected override void UpdateWindow(Tensor grad, Tensor[] slots, Tensor delta, double learningRate)
+    {
+        slots[0].addcmul_(grad, grad, value: 1);
+        delta.copy_(slots[0]).add_(_epsilon).rsqrt_().mul_(grad).mul_(-learningRate);
+    }
 }

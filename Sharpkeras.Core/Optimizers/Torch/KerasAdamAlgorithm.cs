@@ -74,22 +74,11 @@ internal sealed class KerasAdamAlgorithm : OptimizerHelper
             double alpha = lr * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t));
             foreach (var (slots, states) in _groups)
             {
-                var device = slots.Parameters[0].device;
-                if (!Engine.DeviceUtils.Same(device, slots.Device)) { slots.MoveTo(device); Bind(slots, states); }
+                if (slots.FollowParameters()) Bind(slots, states);
                 if (slots.Splittable && slots.GatherGradients())
                 {
-                    foreach (var w in slots.Windows)
-                    {
-                        Moments(w.Slots, w.Grad, w.Scratch);
-                        foreach (var piece in w.Pieces)
-                        {
-                            var p = slots.Parameters[piece.Index];
-                            if (piece.Whole) { p.addcdiv_(piece.Slots[0], piece.Scratch, value: -alpha); continue; }
-                            using var flat = p.view(-1);
-                            using var part = flat.narrow(0, piece.Offset, piece.Length);
-                            part.addcdiv_(piece.Slots[0], piece.Scratch, value: -alpha);
-                        }
-                    }
+                    slots.ApplyWindows(w => Moments(w.Slots, w.Grad, w.Scratch),
+                        (weights, piece) => weights.addcdiv_(piece.Slots[0], piece.Scratch, value: -alpha));
                     foreach (var st in states) st.step = t;
                 }
                 else

@@ -24,4 +24,11 @@ internal sealed class KerasLionAlgorithm : KerasTorchOptimizer
         parameter.add_((m * _beta1).add_(g, alpha: 1 - _beta1).sign_(), alpha: -learningRate);
         m.mul_(_beta2).add_(g, alpha: 1 - _beta2);
     }
+
+    protected override void UpdateWindow(Tensor grad, Tensor[] slots, Tensor delta, double learningRate)
+    {
+        var m = slots[0];
+        delta.copy_(m).mul_(_beta1).add_(grad, alpha: 1 - _beta1).sign_().mul_(-learningRate);
+        m.mul_(_beta2).add_(grad, alpha: 1 - _beta2);
+    }
 }

@@ -46,4 +46,26 @@ internal sealed class KerasRMSpropAlgorithm : KerasTorchOptimizer
         }
         else parameter.sub_(increment);
     }
+
+    // √d as 1/rsqrt(d): sqrt goes parallel above 2,048 elements in libtorch (an OpenMP wake-up per call), rsqrt does not.
+    protected override void UpdateWindow(Tensor grad, Tensor[] slots, Tensor delta, double learningRate)
+    {
+        var velocity = slots[0];
+        velocity.mul_(_rho).addcmul_(grad, grad, value: 1 - _rho);
+        delta.copy_(velocity);
+        if (_centered)
+        {
+            var averageGrad = slots[^1];
+            averageGrad.mul_(_rho).add_(grad, alpha: 1 - _rho);
+            delta.addcmul_(averageGrad, averageGrad, value: -1);
+        }
+        delta.add_(_epsilon).rsqrt_().mul_(grad).mul_(learningRate); // the increment lr·g/√d
+        if (_momentum > 0)
+        {
+            var momentum = slots[1];
+            momentum.mul_(_momentum).add_(delta);
+            delta.copy_(momentum);
+        }
+        delta.neg_();
+    }
 }

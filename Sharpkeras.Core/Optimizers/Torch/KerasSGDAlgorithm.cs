@@ -45,4 +45,17 @@ internal sealed class KerasSGDAlgorithm : KerasTorchOptimizer
         if (_nesterov) parameter.add_(m, alpha: _momentum).add_(g, alpha: -learningRate);
         else parameter.add_(m);
     }
+
+    protected override void UpdateWindow(Tensor grad, Tensor[] slots, Tensor delta, double learningRate)
+    {
+        if (_momentum == 0)
+        {
+            delta.copy_(grad).mul_(-learningRate);
+            return;
+        }
+        var m = slots[0];
+        m.mul_(_momentum).add_(grad, alpha: -learningRate);
+        if (_nesterov) delta.copy_(m).mul_(_momentum).add_(grad, alpha: -learningRate);
+        else delta.copy_(m);
+    }
 }

@@ -8,11 +8,16 @@ namespace Sharpkeras.Optimizers.Torch;
 /// A real <c>torch.optim</c> optimizer (a TorchSharp <see cref="OptimizerHelper"/>: parameter groups, per-parameter
 /// state, <c>state_dict</c>/<c>load_state_dict</c>) whose update rule is written with in-place tensor ops, for the
 /// Keras optimizers whose formula differs from torch's (e.g. where epsilon sits relative to the square root).
-/// Each parameter owns a fixed number of state tensors ("slots") and a step counter.
+/// Each parameter owns a fixed number of state tensors ("slots") and a step counter. An elementwise rule that
+/// overrides <see cref="UpdateWindow"/> keeps its slots and gradients in <see cref="FlatSlots"/> and runs a few
+/// operations per window instead of per parameter (as Adam does); <see cref="Update"/> remains its
+/// parameter-by-parameter form, used when a weight has no gradient.
 /// </summary>
 internal abstract class KerasTorchOptimizer : OptimizerHelper
 {
     private readonly int _slotCount;
+    private readonly List<(FlatSlots Slots, SlotState[] States)> _flat = new();
+    private readonly HashSet<IntPtr> _inFlat = new();
 
     /// <summary>
     /// Creates the optimizer with <paramref name="slotCount"/> state tensors per parameter. The derived constructor
@@ -31,8 +36,53 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
     protected void AddParameters(IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        add_param_group(new ParamGroup { Parameters = parameters.ToList() });
+        var list = parameters.ToList();
+        add_param_group(new ParamGroup { Parameters = list });
+        if (!HasWindowRule) return;
+        // The slots move into flat buffers, one per (device, dtype), their initial values copied.
+        using var _ = torch.no_grad();
+        foreach (var g in list.GroupBy(p => (p.device.ToString(), p.dtype)))
+        {
+            var ps = g.ToList();
+            var slots = new FlatSlots(ps, _slotCount);
+            var states = ps.Select(p => (SlotState)_state[p.Handle]).ToArray();
+            for (int i = 0; i < states.Length; i++)
+                for (int k = 0; k < _slotCount; k++)
+                {
+                    slots.SlotView(k, i).copy_(states[i].Get(k));
+                    states[i].Get(k).Dispose();
+                }
+            Bind(slots, states);
+            _flat.Add((slots, states));
+            foreach (var p in ps) _inFlat.Add(p.Handle);
+        }
     }
+
+    private void Bind(FlatSlots slots, SlotState[] states)
+    {
+        for (int i = 0; i < states.Length; i++)
+        {
+            for (int k = 0; k < _slotCount; k++) states[i].Set(k, slots.SlotView(k, i));
+            states[i].InFlatBuffer = true;
+        }
+    }
+
+    /// <summary>Whether the rule overrides <see cref="UpdateWindow"/> (decided once, by the type).</summary>
+    private bool HasWindowRule =>
+        GetType().GetMethod(nameof(UpdateWindow), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .DeclaringType != typeof(KerasTorchOptimizer);
+
+    /// <summary>
+    /// The elementwise rule over one window of the flat buffers: updates <paramref name="slots"/> in place from
+    /// <paramref name="grad"/> and writes into <paramref name="delta"/> what is added to the weights. Only rules that
+    /// ignore the step count and the weights' values can override it.
+    /// </summary>
+    /// <param name="grad">The gradients of the window.</param>
+    /// <param name="slots">The slot windows, updated in place.</param>
+    /// <param name="delta">Receives the change of the weights.</param>
+    /// <param name="learningRate">The learning rate of this step.</param>
+    protected virtual void UpdateWindow(Tensor grad, Tensor[] slots, Tensor delta, double learningRate) =>
+        throw new NotSupportedException($"{GetType().Name} updates parameter by parameter.");
 
     /// <summary>The initial value of state tensor <paramref name="slot"/> for <paramref name="parameter"/>.</summary>
     protected abstract Tensor InitialSlot(int slot, Parameter parameter);
@@ -71,15 +121,43 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         return _step<ParamGroup>(group =>
         {
             double lr = group.Options.LearningRate!.Value;
-            foreach (var p in group.Parameters)
+            var perParameter = new List<Parameter>();
+            // The flat buffers hold the first group, the one AddParameters made.
+            foreach (var (slots, states) in ReferenceEquals(group, _parameter_groups[0]) ? _flat : [])
             {
-                var grad = p.grad;
+                if (slots.FollowParameters()) Bind(slots, states);
+                if (slots.Splittable && slots.GatherGradients())
+                {
+                    slots.ApplyWindows(w => UpdateWindow(w.Grad, w.Slots, w.Scratch, lr));
+                    foreach (var st in states) st.Step += 1;
+                }
+                else perParameter.AddRange(slots.Parameters);
+            }
+            foreach (var p in group.Parameters)
+                if (!_inFlat.Contains(p.Handle)) perParameter.Add(p);
+            foreach (var p in perParameter)
+            {
+                using var grad = p.grad;
                 if (grad is null) continue;
                 var state = (SlotState)_state[p.Handle];
                 state.Step += 1;
                 Update(p, grad, state.SlotArray(), lr, state.Step);
             }
         }, closure);
+    }
+
+    /// <inheritdoc />
+    public override void zero_grad()
+    {
+        using var _ = torch.no_grad();
+        foreach (var (slots, _) in _flat) slots.AttachGradients();
+        foreach (var g in _parameter_groups)
+            foreach (var p in g.Parameters)
+            {
+                if (_inFlat.Contains(p.Handle)) continue;
+                using var grad = p.grad;
+                grad?.zero_();
+            }
     }
 
     /// <inheritdoc />
@@ -90,6 +168,8 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         foreach (var kv in _state)
             if (kv.Item2 is SlotState s) s.DisposeSlots();
         _state.Clear();
+        foreach (var (slots, _) in _flat) slots.Dispose();
+        _flat.Clear();
     }
 
     /// <summary>
@@ -108,6 +188,9 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
 
         /// <summary>Updates applied to this parameter.</summary>
         public long Step;
+
+        /// <summary>Whether the slots are views of the optimizer's flat buffers (which move them between devices).</summary>
+        internal bool InFlatBuffer;
 
         /// <summary>Slot tensors (null when unused).</summary>
         public Tensor? slot_0, slot_1, slot_2;
@@ -142,11 +225,22 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
 
         public override void Initialize(OptimizerOptions options)
         {
-            DisposeSlots();
             Step = 0;
             using var _ = torch.no_grad();
             for (int i = 0; i < Count; i++)
-                Set(i, _owner.InitialSlot(i, _parameter).detach().DetachFromDisposeScope());
+            {
+                var initial = _owner.InitialSlot(i, _parameter).detach().DetachFromDisposeScope();
+                if (InFlatBuffer)
+                {
+                    Get(i).copy_(initial);
+                    initial.Dispose();
+                }
+                else
+                {
+                    Get(i)?.Dispose();
+                    Set(i, initial);
+                }
+            }
         }
 
         public override void SaveStateDict(BinaryWriter writer)
@@ -176,6 +270,7 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
 
         public override void to(Device device)
         {
+            if (InFlatBuffer) return;
             for (int i = 0; i < Count; i++)
                 if (!Engine.DeviceUtils.Same(Get(i).device, device))
                     Set(i, Get(i).to(device, disposeAfter: true).DetachFromDisposeScope());
