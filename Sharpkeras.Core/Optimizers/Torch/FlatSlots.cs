@@ -34,7 +34,8 @@ internal sealed class FlatSlots : IDisposable
 
     private readonly Parameter[] _parameters;
     private readonly long[] _offsets, _numels;
-    private readonly long _total, _windowLength;
+    private readonly long _total, _windowLength, _pad;
+    private static long _instances;
     private Tensor[] _slots;
     private Tensor _gradStorage, _grad, _scratch;
     private Tensor[][] _slotViews = [];
@@ -63,9 +64,12 @@ internal sealed class FlatSlots : IDisposable
         _windowLength = Math.Max(1, Device.type == DeviceType.CPU && _total <= SerialTotalLimit ? SerialWindow : Math.Min(_total, LargeWindow));
         using var _ = torch.no_grad();
         _slots = Enumerable.Range(0, slotCount).Select(_ => Zeros(_total)).ToArray();
-        // The gradient buffer starts one element in, so that a gradient viewing it never has storage offset 0.
-        _gradStorage = Zeros(_total + 1);
-        _grad = _gradStorage.narrow(0, 1, _total).DetachFromDisposeScope();
+        // The gradient buffer starts a few elements into its storage, by an amount that differs from one instance to the
+        // next: a gradient allocated elsewhere has storage offset 0, and one left attached to another instance's
+        // buffer (an optimizer rebuilt for the same weights) has another offset.
+        _pad = 1 + Interlocked.Increment(ref _instances) % 4096;
+        _gradStorage = Zeros(_total + _pad);
+        _grad = _gradStorage.narrow(0, _pad, _total).DetachFromDisposeScope();
         _scratch = Zeros(Math.Min(_windowLength, _total));
         MakeViews();
     }
@@ -107,8 +111,8 @@ internal sealed class FlatSlots : IDisposable
 
     /// <summary>
     /// Makes the flat gradient buffer hold every parameter's gradient: true at once when each <c>.grad</c> is still
-    /// the view <see cref="AttachGradients"/> set (its storage offset says so: the buffer starts one element in, and a
-    /// gradient allocated anywhere else starts at offset 0); otherwise the gradients are copied in.
+    /// the view <see cref="AttachGradients"/> set (its storage offset says so: the buffer starts at an offset of its own,
+    /// and a gradient allocated anywhere else starts at offset 0); otherwise the gradients are copied in.
     /// Returns false when a parameter has no gradient or a sparse one: the caller then updates per parameter.
     /// </summary>
     public bool GatherGradients()
@@ -117,7 +121,7 @@ internal sealed class FlatSlots : IDisposable
         for (int i = 0; i < _parameters.Length && attached; i++)
         {
             using var g = _parameters[i].grad;
-            attached = g is not null && g.storage_offset() == 1 + _offsets[i] && g.dtype == DType;
+            attached = g is not null && g.storage_offset() == _pad + _offsets[i] && g.dtype == DType;
         }
         if (attached) return true;
         var grads = new Tensor?[_parameters.Length];
@@ -189,7 +193,7 @@ internal sealed class FlatSlots : IDisposable
         for (int i = 0; i < _slots.Length; i++) _slots[i] = _slots[i].to(device, disposeAfter: true).DetachFromDisposeScope();
         _grad.Dispose();
         _gradStorage = _gradStorage.to(device, disposeAfter: true).DetachFromDisposeScope();
-        _grad = _gradStorage.narrow(0, 1, _total).DetachFromDisposeScope();
+        _grad = _gradStorage.narrow(0, _pad, _total).DetachFromDisposeScope();
         _scratch = _scratch.to(device, disposeAfter: true).DetachFromDisposeScope();
         Device = device;
         MakeViews();

@@ -65,4 +65,18 @@ public class FlatSlotsTests
         Assert.That(slots.GatherGradients(), Is.False);
         foreach (var p in ps) p.Dispose();
     }
+
+    [Test]
+    public void GradientsLeftOnAnotherInstancesBufferAreCopiedIn()
+    {
+        // An optimizer rebuilt for the same weights: their .grad still views the old buffer, at the same offsets.
+        var ps = Parameters([3]);
+        using var old = new FlatSlots(ps, 2);
+        using var rebuilt = new FlatSlots(ps, 2);
+        old.AttachGradients();
+        using (var scope = torch.NewDisposeScope()) (ps[0] * torch.tensor(new[] { 1f, 2f, 3f })).sum().backward();
+        Assert.That(rebuilt.GatherGradients(), Is.True);
+        Assert.That(rebuilt.Windows.Single().Grad.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2f, 3f }));
+        ps[0].Dispose();
+    }
 }
