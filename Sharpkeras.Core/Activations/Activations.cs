@@ -21,7 +21,7 @@ public static class Activations
     {
         var r = new AliasRegistry<Func<Tensor, Tensor>>("activation");
         r.Register(() => Linear, "linear");
-        r.Register(() => x => Relu(x), "relu");
+        r.Register(() => ReluDefault, "relu");
         r.Register(() => Sigmoid, "sigmoid");
         r.Register(() => Tanh, "tanh");
         r.Register(() => x => Softmax(x), "softmax");
@@ -55,6 +55,26 @@ public static class Activations
     /// <summary>Returns the function for an alias, with Keras's default arguments (null, "" or "linear": identity).</summary>
     /// <param name="name">The alias.</param>
     public static Func<Tensor, Tensor> Get(string? name) => string.IsNullOrEmpty(name) ? Linear : Registry.Get(name, nameof(name));
+
+    /// <summary>
+    /// The in-place form of <paramref name="activation"/> when it is the built-in tanh, sigmoid or relu — elementwise
+    /// activations whose gradient reads only their result, so overwriting their input is safe for autograd — else
+    /// null. A layer uses it on a tensor its own call just made and nothing else reads (a convolution's or a matrix
+    /// product's output): no second activation-sized tensor is allocated and kept until the step ends. An alias
+    /// registered again by the user resolves to the user's function, which has no in-place form.
+    /// </summary>
+    /// <param name="activation">A function from <see cref="Get"/>.</param>
+    public static Func<Tensor, Tensor>? InPlace(Func<Tensor, Tensor> activation) =>
+        (activation ?? throw new ArgumentNullException(nameof(activation))).Method == TanhMethod ? x => x.tanh_()
+        : activation.Method == SigmoidMethod ? x => x.sigmoid_()
+        : activation.Method == ReluMethod ? x => x.relu_()
+        : null;
+
+    private static readonly System.Reflection.MethodInfo TanhMethod = ((Func<Tensor, Tensor>)Tanh).Method;
+    private static readonly System.Reflection.MethodInfo SigmoidMethod = ((Func<Tensor, Tensor>)Sigmoid).Method;
+    private static readonly System.Reflection.MethodInfo ReluMethod = ((Func<Tensor, Tensor>)ReluDefault).Method;
+
+    private static Tensor ReluDefault(Tensor x) => Relu(x);
 
     /// <summary>Checks an alias, returning it (null stays null).</summary>
     /// <param name="name">The alias.</param>

@@ -21,6 +21,7 @@ public abstract class BaseConvolution : Layer
 {
     private KerasVariable? _bias;
     private readonly Func<Tensor, Tensor> _activation;
+    private readonly Func<Tensor, Tensor>? _activationInPlace;
     private readonly ConvGeometry _geometry;
 
     private protected BaseConvolution(int rank, IntTuple kernelSize, IntTuple? strides, string padding, bool allowCausal, string? dataFormat,
@@ -31,6 +32,7 @@ public abstract class BaseConvolution : Layer
         _geometry = new ConvGeometry(rank, kernelSize, strides, padding, allowCausal, dataFormat, dilationRate, Owner);
         ActivationName = Activations.Validate(activation);
         _activation = Activations.Get(activation);
+        _activationInPlace = Activations.InPlace(_activation);
         UseBias = useBias;
         BiasSpec = new WeightSpec("bias", biasInitializer, biasRegularizer, biasConstraint, "zeros");
         ActivityRegularizerArgument = activityRegularizer;
@@ -142,7 +144,11 @@ public abstract class BaseConvolution : Layer
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training)
     {
-        return _activation(_geometry.FromChannelsFirst(Convolve(_geometry.ToChannelsFirst(inputs))));
+        var y = Convolve(_geometry.ToChannelsFirst(inputs));
+        // The convolution's output belongs to this call and its backward does not read it: tanh, sigmoid and relu
+        // overwrite it (before the layout permutation, so that autograd sees no in-place change of a view).
+        if (_activationInPlace is { } inPlace) return _geometry.FromChannelsFirst(inPlace(y));
+        return _activation(_geometry.FromChannelsFirst(y));
     }
 
     /// <inheritdoc />

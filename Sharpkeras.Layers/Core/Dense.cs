@@ -12,6 +12,7 @@ public sealed class Dense : Layer
     private KerasVariable? _kernel;
     private KerasVariable? _bias;
     private readonly Func<Tensor, Tensor> _activation;
+    private readonly Func<Tensor, Tensor>? _activationInPlace;
     private readonly object? _activityRegularizerArg;
 
     /// <summary>Creates the layer.</summary>
@@ -39,6 +40,7 @@ public sealed class Dense : Layer
         Units = units;
         ActivationName = Activations.Validate(activation);
         _activation = Activations.Get(activation);
+        _activationInPlace = Activations.InPlace(_activation);
         UseBias = useBias;
         KernelSpec = new WeightSpec("kernel", kernelInitializer, kernelRegularizer, kernelConstraint, "glorot_uniform");
         BiasSpec = new WeightSpec("bias", biasInitializer, biasRegularizer, biasConstraint, "zeros");
@@ -112,8 +114,8 @@ public sealed class Dense : Layer
         var y = _bias is null ? inputs.matmul(_kernel!.Value) : (inputs.dim() == 2
             ? torch.addmm(_bias.Value, inputs, _kernel!.Value, 1, 1)
             : inputs.matmul(_kernel!.Value).add(_bias.Value));
-        y = _activation(y);
-        return y;
+        // y is this call's own product (its backward reads the inputs, not y): tanh, sigmoid and relu overwrite it.
+        return _activationInPlace is { } inPlace ? inPlace(y) : _activation(y);
     }
 
     /// <inheritdoc />
