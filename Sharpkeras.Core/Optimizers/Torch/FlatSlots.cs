@@ -74,6 +74,19 @@ internal sealed class FlatSlots : IDisposable
         MakeViews();
     }
 
+    /// <summary>
+    /// One instance per (device, dtype) among <paramref name="parameters"/> (order kept within each), with the indices of
+    /// its parameters in <paramref name="parameters"/>.
+    /// </summary>
+    /// <param name="parameters">The optimizer's weights, in its order.</param>
+    /// <param name="slotCount">Slot buffers per parameter.</param>
+    public static List<(FlatSlots Slots, int[] Indices)> PerDeviceAndType(IReadOnlyList<Parameter> parameters, int slotCount) =>
+        Enumerable.Range(0, parameters.Count)
+            .GroupBy(i => (parameters[i].device.ToString(), parameters[i].dtype))
+            .Select(g => g.ToArray())
+            .Select(idx => (new FlatSlots(idx.Select(i => parameters[i]).ToList(), slotCount), idx))
+            .ToList();
+
     /// <summary>The device of the buffers.</summary>
     public Device Device { get; private set; }
 

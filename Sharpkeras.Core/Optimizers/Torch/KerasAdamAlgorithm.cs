@@ -42,11 +42,8 @@ internal sealed class KerasAdamAlgorithm : OptimizerHelper
         _parameter_groups.Add(new ParamGroup { Parameters = list, Options = new OptimizerOptions { LearningRate = learningRate, InitialLearningRate = learningRate } });
         var states = list.Select(p => new State(p)).ToArray();
         for (int i = 0; i < list.Count; i++) _state[list[i].Handle] = states[i];
-        // One flat group per (device, dtype); parameters keep their order within it.
-        foreach (var g in Enumerable.Range(0, list.Count).GroupBy(i => (list[i].device.ToString(), list[i].dtype)))
+        foreach (var (slots, idx) in FlatSlots.PerDeviceAndType(list, amsgrad ? 3 : 2))
         {
-            var idx = g.ToArray();
-            var slots = new FlatSlots(idx.Select(i => list[i]).ToList(), amsgrad ? 3 : 2);
             var groupStates = idx.Select(i => states[i]).ToArray();
             _groups.Add((slots, groupStates));
             Bind(slots, groupStates);

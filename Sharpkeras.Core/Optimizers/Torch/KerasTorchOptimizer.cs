@@ -17,7 +17,6 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
 {
     private readonly int _slotCount;
     private readonly List<(FlatSlots Slots, SlotState[] States)> _flat = new();
-    private readonly HashSet<IntPtr> _inFlat = new();
 
     /// <summary>
     /// Creates the optimizer with <paramref name="slotCount"/> state tensors per parameter. The derived constructor
@@ -41,11 +40,9 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         if (!HasWindowRule) return;
         // The slots move into flat buffers, one per (device, dtype), their initial values copied.
         using var _ = torch.no_grad();
-        foreach (var g in list.GroupBy(p => (p.device.ToString(), p.dtype)))
+        foreach (var (slots, idx) in FlatSlots.PerDeviceAndType(list, _slotCount))
         {
-            var ps = g.ToList();
-            var slots = new FlatSlots(ps, _slotCount);
-            var states = ps.Select(p => (SlotState)_state[p.Handle]).ToArray();
+            var states = idx.Select(i => (SlotState)_state[list[i].Handle]).ToArray();
             for (int i = 0; i < states.Length; i++)
                 for (int k = 0; k < _slotCount; k++)
                 {
@@ -54,7 +51,6 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
                 }
             Bind(slots, states);
             _flat.Add((slots, states));
-            foreach (var p in ps) _inFlat.Add(p.Handle);
         }
     }
 
@@ -121,9 +117,13 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         return _step<ParamGroup>(group =>
         {
             double lr = group.Options.LearningRate!.Value;
-            var perParameter = new List<Parameter>();
-            // The flat buffers hold the first group, the one AddParameters made.
-            foreach (var (slots, states) in ReferenceEquals(group, _parameter_groups[0]) ? _flat : [])
+            // A rule that works on windows holds the whole first group (the one AddParameters made) in flat buffers.
+            if (!InFlatBuffers(group))
+            {
+                StepEach(group.Parameters, lr);
+                return;
+            }
+            foreach (var (slots, states) in _flat)
             {
                 if (slots.FollowParameters()) Bind(slots, states);
                 if (slots.Splittable && slots.GatherGradients())
@@ -131,19 +131,24 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
                     slots.ApplyWindows(w => UpdateWindow(w.Grad, w.Slots, w.Scratch, lr));
                     foreach (var st in states) st.Step += 1;
                 }
-                else perParameter.AddRange(slots.Parameters);
-            }
-            foreach (var p in group.Parameters)
-                if (!_inFlat.Contains(p.Handle)) perParameter.Add(p);
-            foreach (var p in perParameter)
-            {
-                using var grad = p.grad;
-                if (grad is null) continue;
-                var state = (SlotState)_state[p.Handle];
-                state.Step += 1;
-                Update(p, grad, state.SlotArray(), lr, state.Step);
+                else StepEach(slots.Parameters, lr);
             }
         }, closure);
+    }
+
+    private bool InFlatBuffers(ParamGroup group) => _flat.Count > 0 && ReferenceEquals(group, _parameter_groups[0]);
+
+    /// <summary>The parameter-by-parameter step (<see cref="Update"/>); a weight without a gradient is skipped.</summary>
+    private void StepEach(IEnumerable<Parameter> parameters, double lr)
+    {
+        foreach (var p in parameters)
+        {
+            using var grad = p.grad;
+            if (grad is null) continue;
+            var state = (SlotState)_state[p.Handle];
+            state.Step += 1;
+            Update(p, grad, state.SlotArray(), lr, state.Step);
+        }
     }
 
     /// <inheritdoc />
@@ -152,12 +157,14 @@ internal abstract class KerasTorchOptimizer : OptimizerHelper
         using var _ = torch.no_grad();
         foreach (var (slots, _) in _flat) slots.AttachGradients();
         foreach (var g in _parameter_groups)
+        {
+            if (InFlatBuffers(g)) continue;
             foreach (var p in g.Parameters)
             {
-                if (_inFlat.Contains(p.Handle)) continue;
                 using var grad = p.grad;
                 grad?.zero_();
             }
+        }
     }
 
     /// <inheritdoc />
