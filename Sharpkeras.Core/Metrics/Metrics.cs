@@ -73,7 +73,7 @@ public static class Metrics
             throw new ArgumentException($"sparse_categorical_accuracy needs predictions with a class axis; got {Shape(yPred)}.", nameof(yPred));
         // Integer labels are compared with the arg-max as integers (Keras casts both to the prediction's float type,
         // which gives the same answer for any label below 2^24); other labels as Keras does.
-        var t = yTrue.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
+        var t = yTrue.dtype.IsInteger()
             ? yTrue.to(ScalarType.Int64, yPred.device) : yTrue.to(yPred.dtype, yPred.device);
         if (t.dim() == yPred.dim() && t.dim() > 0 && t.shape[^1] == 1) t = t.squeeze(-1);
         var p = yPred.argmax(-1);

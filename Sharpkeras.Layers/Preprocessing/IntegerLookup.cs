@@ -56,8 +56,6 @@ public sealed class IntegerLookup : IndexLookup<long>
     /// <summary>The OOV value (returned by the inverted layer for unknown indices).</summary>
     public long OovToken => OovValue;
 
-    private static bool IsInteger(ScalarType t) => t is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte;
-
     /// <summary>
     /// Learns the vocabulary from integer data (Keras's <c>adapt</c>; see <see cref="IndexLookup{TToken}"/>): a rank-1 tensor is a
     /// list of one-token documents, a higher-rank one has one document per row. Reads the data on the host once.
@@ -66,7 +64,7 @@ public sealed class IntegerLookup : IndexLookup<long>
     public void Adapt(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (!IsInteger(data.dtype))
+        if (!data.dtype.IsInteger())
             throw new ArgumentException($"IntegerLookup '{Name}': Adapt expects an integer tensor; got {data.dtype}.", nameof(data));
         long[] values;
         using (NewDisposeScope()) values = data.to(ScalarType.Int64).cpu().flatten().data<long>().ToArray();
@@ -96,7 +94,7 @@ public sealed class IntegerLookup : IndexLookup<long>
     public override Tensor Call(Tensor inputs, bool training)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!IsInteger(inputs.dtype))
+        if (!inputs.dtype.IsInteger())
             throw new ArgumentException($"IntegerLookup '{Name}': expects an integer tensor; got {inputs.dtype}.", nameof(inputs));
         EnsureTables(inputs.device);
         var x = inputs.to(ScalarType.Int64);

@@ -131,7 +131,7 @@ public sealed class StringLookup : IndexLookup<string>
     public List<string> InverseLookup(Tensor indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        if (indices.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte))
+        if (!indices.dtype.IsInteger())
             throw new ArgumentException($"StringLookup '{Name}': InverseLookup expects an integer tensor; got {indices.dtype}.", nameof(indices));
         if (OutputMode != "int")
             throw new InvalidOperationException($"StringLookup '{Name}': InverseLookup needs outputMode \"int\" (as Keras's invert); outputMode is \"{OutputMode}\".");
