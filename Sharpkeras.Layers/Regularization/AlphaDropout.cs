@@ -21,14 +21,12 @@ public sealed class AlphaDropout : Layer
     public AlphaDropout(double rate, int?[]? noiseShape = null, int? seed = null, int?[]? inputShape = null, string? name = null)
         : base(name, inputShape: inputShape)
     {
-        if (!(rate >= 0 && rate <= 1))
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"AlphaDropout: rate must be in [0, 1]; got {rate}.");
         if (noiseShape is not null && noiseShape.Any(d => d is <= 0))
             throw new ArgumentException($"AlphaDropout: noiseShape entries must be positive or null; got [{string.Join(", ", noiseShape)}].", nameof(noiseShape));
-        Rate = rate;
+        Rate = DropoutArgs.Rate(rate, "AlphaDropout", allowOne: true);
         NoiseShape = noiseShape?.ToArray();
         Seed = seed;
-        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
+        _generator = DropoutArgs.SeededGenerator(seed);
         SupportsMasking = true;
     }
 

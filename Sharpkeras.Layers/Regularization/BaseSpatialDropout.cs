@@ -18,11 +18,9 @@ public abstract class BaseSpatialDropout : Layer
     /// <param name="name">Layer name.</param>
     protected BaseSpatialDropout(double rate, int? seed, int?[]? inputShape, string? name) : base(name, inputShape: inputShape)
     {
-        if (!(rate >= 0 && rate < 1))
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"{GetType().Name}: rate must be in [0, 1); got {rate}.");
-        Rate = rate;
+        Rate = DropoutArgs.Rate(rate, GetType().Name, allowOne: false);
         Seed = seed;
-        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
+        _generator = DropoutArgs.SeededGenerator(seed);
         SupportsMasking = true;
     }
 

@@ -15,13 +15,11 @@ public sealed class Dropout : Layer
     /// <param name="name">Layer name.</param>
     public Dropout(double rate, int?[]? noiseShape = null, int? seed = null, string? name = null) : base(name)
     {
-        if (!(rate >= 0 && rate < 1))
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Dropout: rate must be in [0, 1); got {rate}.");
-        Rate = rate;
+        Rate = DropoutArgs.Rate(rate, "Dropout", allowOne: false);
         NoiseShape = noiseShape;
         Seed = seed;
         SupportsMasking = true;
-        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
+        _generator = DropoutArgs.SeededGenerator(seed);
     }
 
     private readonly Generator? _generator;

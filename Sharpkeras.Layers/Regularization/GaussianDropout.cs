@@ -17,11 +17,9 @@ public sealed class GaussianDropout : Layer
     /// <param name="name">Layer name.</param>
     public GaussianDropout(double rate, int? seed = null, int?[]? inputShape = null, string? name = null) : base(name, inputShape: inputShape)
     {
-        if (!(rate >= 0 && rate <= 1))
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"GaussianDropout: rate must be in [0, 1]; got {rate}.");
-        Rate = rate;
+        Rate = DropoutArgs.Rate(rate, "GaussianDropout", allowOne: true);
         Seed = seed;
-        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
+        _generator = DropoutArgs.SeededGenerator(seed);
         SupportsMasking = true;
     }
 

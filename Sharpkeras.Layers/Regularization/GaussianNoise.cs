@@ -21,7 +21,7 @@ public sealed class GaussianNoise : Layer
             throw new ArgumentOutOfRangeException(nameof(stddev), stddev, $"GaussianNoise: stddev must be in [0, 1]; got {stddev}.");
         Stddev = stddev;
         Seed = seed;
-        if (seed is int s) _generator = new Generator((ulong)s, torch.CPU);
+        _generator = DropoutArgs.SeededGenerator(seed);
         SupportsMasking = true;
     }
 
