@@ -130,16 +130,12 @@ internal static class MixedPrecision
     }
 
     /// <summary>LeNet-5 as in the other rows, with Keras's advice for mixed precision: the softmax as a float32 layer.</summary>
-    private static Model LeNet() => new Sequential(
-        new Conv2D(6, kernelSize: 5, activation: "tanh", padding: "same", inputShape: [28, 28, 1]),
-        new MaxPooling2D(poolSize: 2),
-        new Conv2D(16, kernelSize: 5, activation: "tanh"),
-        new MaxPooling2D(poolSize: 2),
-        new Flatten(),
-        new Dense(120, activation: "tanh"),
-        new Dense(84, activation: "tanh"),
-        new Dense(10),
-        new Activation("softmax", dtype: "float32"));
+    private static Model LeNet()
+    {
+        var layers = Cases.LeNetLayers();
+        layers[^1] = new Dense(10);
+        return new Sequential([.. layers, new Activation("softmax", dtype: "float32")]);
+    }
 
     /// <summary>
     /// Ten classes of 32×32×3 images: oriented sine gratings (5 orientations × 2 frequencies, amplitude 0.35, a random
