@@ -194,13 +194,12 @@ internal sealed class FlatSlots : IDisposable
 
     /// <summary>A scratch tensor shaped like parameter <paramref name="index"/> for the per-parameter path (the caller disposes it).</summary>
     /// <param name="index">The parameter's index.</param>
-    public Tensor ScratchFor(int index) => torch.empty_like(_slotViews[0][index]);
+    public Tensor ScratchFor(int index) => torch.empty_like(_gradViews[index]);
 
     /// <summary>Moves the buffers (and their values) to <paramref name="device"/>.</summary>
     /// <param name="device">The parameters' new device.</param>
-    public void MoveTo(Device device)
+    private void MoveTo(Device device)
     {
-        if (Engine.DeviceUtils.Same(device, Device)) return;
         using var _ = torch.no_grad();
         DisposeViews();
         for (int i = 0; i < _slots.Length; i++) _slots[i] = _slots[i].to(device, disposeAfter: true).DetachFromDisposeScope();
